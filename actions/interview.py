@@ -1,0 +1,88 @@
+"""The interview plan: which topic to ask next, and what a message already answered.
+
+Plain Python (no Rasa) so the plan can be tested on its own. Warning signs come right after
+"where" and "how long": they decide the most important thing, how urgent this is.
+"""
+import re
+from typing import Dict, List, Mapping, Optional, Sequence
+
+from .medical import text as parse
+from .medical.detect import detect
+from .medical.knowledge import TOPICS, KnowledgeBase, load
+from .medical.triage import triage
+
+MAX_QUESTIONS = 12
+QUESTION_ORDER = (
+    "location", "duration", "weakness", "numbness", "bulbar", "wasting", "multiple_areas",
+    "medications", "conditions", "caffeine", "sleep", "stress", "exercise", "frequency", "hydration",
+    "alcohol",
+)
+# Asked only when they can change the answer.
+CRAMP_FINDINGS = {"symptom_cramp", "symptom_spasm"}
+FLUID_FINDINGS = CRAMP_FINDINGS | {"strenuous_exercise", "heat_exposure", "heavy_sweating", "vomiting_diarrhoea"}
+# Findings heard in passing that do not settle their topic ("pain" alone is not a pain answer).
+LOCATION_WORDS = re.compile(
+    r"\b(eye ?lids?|eyes?|eyebrows?|face|cheeks?|lips?|mouth|jaw|neck|shoulders?|arms?|forearms?|"
+    r"elbows?|wrists?|hands?|fingers?|thumbs?|chest|ribs?|back|stomach|belly|abdomen|tummy|hips?|"
+    r"thighs?|hamstrings?|quads?|knees?|calf|calves|shins?|legs?|ankles?|feet|foot|toes?|"
+    r"glutes?|bum|butt|buttocks?|throat|tongue|whole body|all over|everywhere)\b"
+)
+
+
+def _interview_over(found) -> bool:
+    """A warning sign ends the interview at once: urgent or emergency advice comes first."""
+    return triage(found).level in ("emergency", "urgent")
+
+
+def topics_answered_by(message: str, kb: Optional[KnowledgeBase] = None) -> Dict[str, str]:
+    """Topics a free-text message already answers, each mapped to the message itself.
+
+    "my eyelid keeps twitching since monday, living on coffee" answers location, duration,
+    symptom_type and caffeine, so none of them is asked again.
+    """
+    kb = kb or load()
+    clean = parse.normalise(message)
+    if not clean:
+        return {}
+    answered = {}
+    if LOCATION_WORDS.search(clean):
+        answered["location"] = message
+    if re.search(r"\b(for|since|past|last|ago|started|began)\b", clean) and parse.duration_days(message) is not None:
+        answered["duration"] = message
+    found = detect({}, [message], kb)
+    for finding_id in found:
+        finding = kb.findings[finding_id]
+        if finding_id in ("unsure_warning_sign", "tiredness") or finding.topic in ("location", "duration"):
+            continue
+        answered[finding.topic] = message
+    return answered
+
+
+def plan(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), asked: Sequence[str] = (),
+         kb: Optional[KnowledgeBase] = None) -> List[str]:
+    """The topics this interview covers, in order: those answered so far plus those still to ask.
+
+    `asked` are the topics already asked; at most MAX_QUESTIONS are ever asked.
+    Returns [] once a warning sign is known, which ends the interview.
+    """
+    kb = kb or load()
+    found = set(detect(answers, notes, kb))
+    if _interview_over(found):
+        return []
+    conditions = {"frequency": CRAMP_FINDINGS, "hydration": FLUID_FINDINGS, "alcohol": CRAMP_FINDINGS}
+    topics, budget = [], MAX_QUESTIONS - len(set(asked))
+    for topic in QUESTION_ORDER:
+        if answers.get(topic) or topic in asked:
+            topics.append(topic)
+        elif budget > 0 and (topic not in conditions or conditions[topic] & found):
+            topics.append(topic)
+            budget -= 1
+    return topics
+
+
+def next_topic(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), asked: Sequence[str] = ()) -> Optional[str]:
+    return next((t for t in plan(answers, notes, asked) if not answers.get(t)), None)
+
+
+def empty_answers() -> Dict[str, Optional[str]]:
+    return {topic: None for topic in TOPICS}

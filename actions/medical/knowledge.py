@@ -1,0 +1,100 @@
+"""The knowledge base: YAML files in actions/knowledge, loaded once and checked."""
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import yaml
+
+KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
+LEVELS = ("emergency", "urgent", "see_doctor", "self_care")  # most urgent first
+TOPICS = (
+    "symptom_type", "location", "duration", "frequency", "multiple_areas", "caffeine", "alcohol",
+    "hydration", "sleep", "stress", "exercise", "medications", "injury", "pregnancy", "conditions",
+    "diet", "pain", "weakness", "numbness", "wasting", "bulbar",
+)
+WARNING_TOPICS = ("weakness", "numbness", "wasting", "bulbar")
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    label: str
+    topic: str
+    keywords: List[str] = field(default_factory=list)
+    yes_to: Optional[str] = None
+    measure: Optional[str] = None
+    needs_any: List[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    level: str
+    sign: str
+    sources: List[str]
+    any: List[str] = field(default_factory=list)
+    all: List[str] = field(default_factory=list)
+    none: List[str] = field(default_factory=list)
+
+    def fires(self, present) -> bool:
+        return (
+            (not self.any or any(f in present for f in self.any))
+            and all(f in present for f in self.all)
+            and not any(f in present for f in self.none)
+        )
+
+
+@dataclass(frozen=True)
+class Cause:
+    id: str
+    name: str
+    rarity: str
+    explanation: str
+    points_to: Dict[str, float]
+    baseline: float
+    advice: List[str]
+    sources: List[str]
+
+    @property
+    def needs_evidence(self) -> bool:
+        """Rare or serious causes are only ever suggested when a finding points to them."""
+        return self.baseline == 0
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    findings: Dict[str, Finding]
+    thresholds: Dict[str, float]
+    rules: List[Rule]
+    causes: Dict[str, Cause]
+    sources: Dict[str, dict]
+    advice: dict
+
+    def source_titles(self, ids) -> List[str]:
+        return [f'{self.sources[i]["publisher"]}: "{self.sources[i]["title"]}"' for i in ids]
+
+
+def _read(name: str) -> dict:
+    with open(KNOWLEDGE_DIR / name, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@lru_cache(maxsize=1)
+def load() -> KnowledgeBase:
+    findings_file = _read("findings.yml")
+    findings = {
+        finding_id: Finding(id=finding_id, **spec)
+        for finding_id, spec in findings_file["findings"].items()
+    }
+    rules = [Rule(**rule) for rule in _read("triage.yml")["rules"]]
+    causes = {c["id"]: Cause(**c) for c in _read("causes.yml")["causes"]}
+    sources = {s["id"]: s for s in _read("sources.yml")["sources"]}
+    return KnowledgeBase(
+        findings=findings,
+        thresholds=findings_file["thresholds"],
+        rules=rules,
+        causes=causes,
+        sources=sources,
+        advice=_read("advice.yml"),
+    )

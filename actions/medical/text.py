@@ -1,0 +1,227 @@
+"""Reading numbers, durations and yes/no answers out of what people type.
+
+People write "5 or 6 coffees", "bout 2 wks", "since last tuesday", "idk": everything here
+turns such text into a plain value, or None when the text does not say.
+"""
+import re
+from datetime import date
+from typing import List, Optional
+
+WORD_NUMBERS = {
+    "zero": 0, "none": 0, "no": 0, "half": 0.5, "a": 1, "an": 1, "one": 1, "once": 1,
+    "two": 2, "twice": 2, "couple": 2, "pair": 2, "three": 3, "few": 3, "four": 4,
+    "five": 5, "several": 4, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+}
+_NUMBER = r"(\d+(?:\.\d+)?|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
+# "5 or 6", "5-6", "5 to 6" count as the middle of the range.
+_RANGE = re.compile(_NUMBER + r"\s*(?:-|–|or|to)\s*" + _NUMBER + r"(?![\d.])")
+
+DAYS_PER_UNIT = {
+    "min": 1 / 1440, "minute": 1 / 1440, "hr": 1 / 24, "hour": 1 / 24, "day": 1,
+    "wk": 7, "week": 7, "fortnight": 14, "month": 30, "mth": 30, "year": 365, "yr": 365,
+}
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+NO_PHRASES = (
+    "no", "nope", "nah", "na", "n", "not really", "not at all", "none", "never", "nothing",
+    "neither", "no not", "nop", "negative", "not that i know", "not that i noticed",
+    "not that ive noticed", "i dont think so", "dont think so", "i dont", "i do not", "i havent",
+    "i have not", "im not", "i am not", "nothing like that", "not much", "zero", "0",
+    "havent noticed", "not noticed", "no i", "no its", "no just",
+)
+UNKNOWN_PHRASES = (
+    "not sure", "unsure", "dunno", "idk", "i dont know", "dont know", "no idea", "dont remember",
+    "cant remember", "hard to say", "cant say", "cant tell", "not certain", "no clue",
+    "maybe", "possibly", "i guess", "perhaps", "who knows", "unknown", "im not sure", "not really sure",
+)
+YES_PHRASES = (
+    "yes", "yeah", "yea", "yep", "yup", "ya", "y", "sure", "definitely", "absolutely", "i do",
+    "i am", "i have", "a bit", "a little", "a lot", "kind of", "kinda", "sort of", "sorta",
+    "some", "quite", "very", "loads", "correct", "true", "affirmative", "it is", "they are",
+    "aye", "ok yes", "yes i", "unfortunately", "totally", "massively", "extremely",
+)
+
+
+def normalise(text: str) -> str:
+    """Lowercase, drop apostrophes ("can't" -> "cant") and turn other punctuation into spaces."""
+    text = (text or "").lower().replace("’", "'").replace("'", "")
+    text = re.sub(r"[^a-z0-9.\s]", " ", text)
+    text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _starts_with(text: str, phrases) -> bool:
+    return any(text == p or text.startswith(p + " ") for p in phrases)
+
+
+def yes_no_unknown(text: str) -> Optional[str]:
+    """'yes', 'no' or 'unknown' when the answer says so plainly, else None."""
+    clean = normalise(text)
+    if not clean:
+        return None
+    # "not sure" must win over "no": "no idea", "not sure", "im not sure".
+    if _starts_with(clean, UNKNOWN_PHRASES) or clean in UNKNOWN_PHRASES:
+        return "unknown"
+    if _starts_with(clean, NO_PHRASES):
+        return "no"
+    if _starts_with(clean, YES_PHRASES):
+        return "yes"
+    return None
+
+
+def to_number(token: str) -> Optional[float]:
+    token = token.strip().lower()
+    if token in WORD_NUMBERS:
+        return float(WORD_NUMBERS[token])
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+def numbers_in(text: str) -> List[float]:
+    """Numbers in reading order; a range ("5 or 6") counts once, as its middle."""
+    clean = normalise(text)
+    found = []
+
+    def take_range(match):
+        low, high = to_number(match.group(1)), to_number(match.group(2))
+        if low is not None and high is not None and low <= high:
+            found.append((match.start(), (low + high) / 2))
+            return " " * len(match.group(0))
+        return match.group(0)
+
+    rest = _RANGE.sub(take_range, clean)
+    for match in re.finditer(r"(?<![a-z])" + _NUMBER + r"(?![a-z])", rest):
+        word = match.group(1)
+        if word in ("a", "an", "no", "none", "once"):
+            continue  # too common as plain words; handled where a unit follows
+        value = to_number(word)
+        if value is not None:
+            found.append((match.start(), value))
+    return [value for _, value in sorted(found)]
+
+
+def _amount_before(clean: str, unit_pattern: str) -> Optional[float]:
+    """The number just before a unit: "3 weeks", "a couple of weeks", "5-6 hrs"."""
+    pattern = (
+        r"(?:" + _NUMBER + r"\s*(?:-|–|or|to)\s*)?" + _NUMBER
+        + r"\s*(?:of\s+)?(?:more\s+)?" + unit_pattern
+    )
+    match = re.search(pattern, clean)
+    if not match:
+        return None
+    high = to_number(match.group(2))
+    low = to_number(match.group(1)) if match.group(1) else None
+    if high is None:
+        return None
+    return (low + high) / 2 if low is not None else high
+
+
+def duration_days(text: str, today: Optional[date] = None) -> Optional[float]:
+    """How long something has been going on, in days.
+
+    When a message names several spans ("twitching 4 months, the breathing since dinner"),
+    the longest counts: it is the one that says how long the problem has been there.
+    """
+    clean = normalise(text)
+    if not clean:
+        return None
+    today = today or date.today()
+    exact, vague = [], []
+    for unit, days in DAYS_PER_UNIT.items():
+        amount = _amount_before(clean, unit + r"s?\b")
+        if amount is not None:
+            exact.append(amount * days)
+        elif re.search(r"\b(a|an|one|the past|the last|last|past|this|over a)\s+" + unit + r"\b", clean):
+            exact.append(days)
+        elif re.search(r"\b" + unit + r"s\b", clean) and re.search(r"\b(few|some|several|couple)\b", clean):
+            vague.append(3 * days)
+    for index, day in enumerate(WEEKDAYS):
+        if re.search(r"\b" + day + r"\b", clean):
+            since = (today.weekday() - index) % 7 or 7
+            exact.append(since + 7 if re.search(r"\blast\s+" + day, clean) and since < 7 else since)
+    if exact or vague:
+        return float(max(exact or vague))
+    phrases = [
+        (r"\bday before yesterday\b", 2), (r"\b(yesterday|last night)\b", 1),
+        (r"\b(just now|this morning|this afternoon|this evening|tonight|today|minutes)\b", 0.5),
+        (r"\b(few days|couple of days|couple days|the weekend|weekend)\b", 3),
+        (r"\b(ages|forever|months|ever since|long time|a long while|years)\b", 60),
+        (r"\bweeks\b", 21),
+    ]
+    for pattern, days in phrases:
+        if re.search(pattern, clean):
+            return float(days)
+    numbers = numbers_in(clean)
+    if numbers and yes_no_unknown(clean) is None:
+        return numbers[0]  # a bare "4" answering "how many days?"
+    return None
+
+
+def hours(text: str) -> Optional[float]:
+    """Hours of sleep: "maybe 5 hrs", "5-6", "about six"."""
+    clean = normalise(text)
+    amount = _amount_before(clean, r"(?:hours?|hrs?|h)\b")
+    if amount is not None:
+        return amount
+    # "woken 2 or 3 times a night" counts wakings, not hours.
+    clean = re.sub(_NUMBER + r"(?:\s*(?:-|or|to)\s*" + _NUMBER + r")?\s*(?:times|x)\b", " ", clean)
+    numbers = [n for n in numbers_in(clean) if 0 < n <= 16]
+    return numbers[0] if numbers else None
+
+
+# Cups of coffee that a serving is worth, for caffeine (about 100 mg a cup).
+CAFFEINE_SERVINGS = {
+    r"(?:coffees?|cups?|mugs?|espressos?|shots?|lattes?|cappuccinos?|americanos?|flat whites?|cold brews?)": 1.0,
+    r"(?:energy drinks?|red ?bulls?|monsters?|rockstars?|cans? of energy|pre ?workouts?|caffeine pills?|pro plus)": 1.5,
+    r"(?:teas?|cuppas?|brews?)": 0.5,
+    r"(?:cokes?|colas?|pepsis?|diet cokes?|cans?)": 0.4,
+}
+
+
+def caffeine_cups(text: str, bare_numbers: bool = True) -> Optional[float]:
+    """Coffee-cup equivalents a day; drinks named without a number count as one.
+
+    A bare number ("4") counts only when the text answers the caffeine question itself.
+    """
+    clean = normalise(text)
+    if not clean:
+        return None
+    if re.search(r"\b(decaf|no caffeine|no coffee|dont drink coffee|none)\b", clean) and not re.search(r"\d", clean):
+        return 0.0
+    total, matched = 0.0, False
+    for pattern, weight in CAFFEINE_SERVINGS.items():
+        for match in re.finditer(r"(?:(\S+)\s+(?:or|to|-)\s+)?(\S+)\s+(?:\S+\s+)?" + pattern + r"\b", clean):
+            values = [to_number(match.group(2))]
+            if match.group(1):
+                values.append(to_number(match.group(1)))
+            values = [v for v in values if v is not None]
+            if values:
+                total += weight * sum(values) / len(values)
+                matched = True
+        if not matched and re.search(r"\b" + pattern + r"\b", clean) and weight > 1:
+            total += weight
+            matched = True
+    if not matched and bare_numbers:
+        numbers = numbers_in(clean)
+        if numbers:
+            total, matched = numbers[0], True
+    if not matched:
+        return None
+    if re.search(r"\b(a|per|each)\s+week\b|\bweekly\b", clean):
+        total /= 7
+    return total
+
+
+def drinks(text: str) -> Optional[dict]:
+    """Alcoholic drinks as {"per_day": n} or {"per_week": n}."""
+    clean = normalise(text)
+    numbers = numbers_in(clean)
+    if not numbers:
+        return None
+    amount = numbers[0]
+    if re.search(r"\b(week|weekly|weekend)\b", clean):
+        return {"per_week": amount}
+    return {"per_day": amount}
