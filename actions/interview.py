@@ -14,7 +14,7 @@ from .medical.triage import triage
 MAX_QUESTIONS = 12
 QUESTION_ORDER = (
     "location", "duration", "weakness", "numbness", "bulbar", "wasting", "multiple_areas",
-    "medications", "conditions", "caffeine", "sleep", "stress", "exercise", "frequency", "hydration",
+    "medications", "conditions", "frequency", "hydration", "caffeine", "sleep", "stress", "exercise",
     "alcohol",
 )
 # Asked only when they can change the answer.
@@ -29,16 +29,38 @@ LOCATION_WORDS = re.compile(
 )
 
 
+SLEEP_WORDS = re.compile(r"\b(sleep|slept|sleeping|kip|bed|night s sleep)\b")
+# What an answer must contain to count as one; anything else is asked once more.
+ANSWER_SHAPES = {
+    "duration": lambda said: parse.duration_days(said) is not None,
+    "sleep": lambda said: parse.hours(said) is not None or bool(re.search(r"[a-z]{3}", said)),
+    "caffeine": lambda said: parse.caffeine_cups(said) is not None or bool(re.search(r"\b(coffee|tea|cola|energy|caffeine|decaf|drink)", said)),
+    "location": lambda said: bool(LOCATION_WORDS.search(said)),
+}
+
+
+def understood(topic: str, said: str) -> bool:
+    """Whether an answer says something usable about its topic ("not sure" counts)."""
+    clean = parse.normalise(said)
+    if not re.search(r"[a-z0-9]", clean):
+        return False  # empty, emoji only, punctuation
+    if parse.yes_no_unknown(said) is not None:
+        return True
+    shape = ANSWER_SHAPES.get(topic)
+    return shape(clean) if shape else bool(re.search(r"[a-z]{2}", clean))
+
+
 def _interview_over(found) -> bool:
     """A warning sign ends the interview at once: urgent or emergency advice comes first."""
     return triage(found).level in ("emergency", "urgent")
 
 
-def topics_answered_by(message: str, kb: Optional[KnowledgeBase] = None) -> Dict[str, str]:
+def topics_answered_by(message: str, loose: bool = False, kb: Optional[KnowledgeBase] = None) -> Dict[str, str]:
     """Topics a free-text message already answers, each mapped to the message itself.
 
     "my eyelid keeps twitching since monday, living on coffee" answers location, duration,
-    symptom_type and caffeine, so none of them is asked again.
+    symptom_type and caffeine, so none of them is asked again. `loose` is for corrections
+    ("actually it's 3 weeks", "I meant 2 coffees"), where a bare amount is the new answer.
     """
     kb = kb or load()
     clean = parse.normalise(message)
@@ -47,8 +69,14 @@ def topics_answered_by(message: str, kb: Optional[KnowledgeBase] = None) -> Dict
     answered = {}
     if LOCATION_WORDS.search(clean):
         answered["location"] = message
-    if re.search(r"\b(for|since|past|last|ago|started|began)\b", clean) and parse.duration_days(message) is not None:
+    time_words = r"\b(for|since|past|last|ago|started|began)\b" if not loose else r"\b(days?|weeks?|months?|years?|hours?|since|yesterday)\b"
+    if re.search(time_words, clean) and not SLEEP_WORDS.search(clean) and parse.duration_days(message) is not None:
         answered["duration"] = message
+    if loose and SLEEP_WORDS.search(clean) and parse.hours(message) is not None:
+        answered["sleep"] = message
+    if loose and parse.caffeine_cups(message, bare_numbers=False):
+        answered["caffeine"] = message
+        answered.pop("duration", None)  # "2 coffees a day": "a day" is the rate, not how long
     found = detect({}, [message], kb)
     for finding_id in found:
         finding = kb.findings[finding_id]

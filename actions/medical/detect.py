@@ -80,25 +80,30 @@ def _measured(measure: str, answers: Mapping[str, Optional[str]], notes: Sequenc
     for index, said in enumerate(texts):
         if not said or (index == 0 and parse.yes_no_unknown(said) in ("no", "unknown") and not parse.numbers_in(said)):
             continue
-        if index > 0 and measure == "caffeine_cups_per_day" and not re.search(r"\d|couple|few|several", parse.normalise(said)):
-            continue  # in passing remarks only an explicit count of drinks is read
-        if index > 0 and measure == "duration_over_days" and not re.search(
+        # A passing remark (or an answer carried over from one) is read less literally than an
+        # answer to the question itself: a bare "5" there is not five coffees.
+        in_passing = index > 0 or said in notes
+        if in_passing and measure == "caffeine_cups_per_day" and not re.search(r"\d|couple|few|several", parse.normalise(said)):
+            continue
+        if in_passing and measure == "duration_over_days" and not re.search(
                 r"\b(for|since|past|last|about|around|over|ago|almost|nearly|now)\b", parse.normalise(said)):
             continue
-        value = read(said, bare_numbers=False) if index > 0 and measure == "caffeine_cups_per_day" else read(said)
+        value = read(said, bare_numbers=False) if in_passing and measure == "caffeine_cups_per_day" else read(said)
         if value is not None:
             return (value > limit if above else value < limit), said
     return False, None
 
 
-def detect(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), kb: Optional[KnowledgeBase] = None) -> Evidence:
+def detect(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), kb: Optional[KnowledgeBase] = None,
+           flags: Sequence[str] = ()) -> Evidence:
+    """`flags` are findings the conversation established itself, e.g. declared_emergency."""
     kb = kb or load()
     answers = {topic: (said or "").strip() or None for topic, said in answers.items()}
     notes = [n for n in notes if n and n.strip()]
     verdicts = {topic: parse.yes_no_unknown(said) for topic, said in answers.items() if said}
     scanned = [(_scannable(said, verdicts.get(topic)), said) for topic, said in answers.items() if said]
     scanned += [(parse.normalise(note), note) for note in notes]
-    found: Evidence = {}
+    found: Evidence = {flag: [] for flag in flags}
 
     def add(finding_id: str, quote: Optional[str]):
         found.setdefault(finding_id, [])

@@ -70,6 +70,7 @@ class KnowledgeBase:
     causes: Dict[str, Cause]
     sources: Dict[str, dict]
     advice: dict
+    conversation: dict  # questions and fixed replies (questions.yml)
 
     def source_titles(self, ids) -> List[str]:
         return [f'{self.sources[i]["publisher"]}: "{self.sources[i]["title"]}"' for i in ids]
@@ -97,4 +98,5 @@ def load() -> KnowledgeBase:
         causes=causes,
         sources=sources,
         advice=_read("advice.yml"),
+        conversation=_read("questions.yml"),
     )

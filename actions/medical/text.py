@@ -46,6 +46,7 @@ YES_PHRASES = (
 def normalise(text: str) -> str:
     """Lowercase, drop apostrophes ("can't" -> "cant") and turn other punctuation into spaces."""
     text = (text or "").lower().replace("’", "'").replace("'", "")
+    text = re.sub(r"(\d)\s*[-–]\s*(\d)", r"\1 to \2", text)  # "5-6" is a range
     text = re.sub(r"[^a-z0-9.\s]", " ", text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -193,17 +194,16 @@ def caffeine_cups(text: str, bare_numbers: bool = True) -> Optional[float]:
         return 0.0
     total, matched = 0.0, False
     for pattern, weight in CAFFEINE_SERVINGS.items():
-        for match in re.finditer(r"(?:(\S+)\s+(?:or|to|-)\s+)?(\S+)\s+(?:\S+\s+)?" + pattern + r"\b", clean):
-            values = [to_number(match.group(2))]
-            if match.group(1):
-                values.append(to_number(match.group(1)))
-            values = [v for v in values if v is not None]
-            if values:
-                total += weight * sum(values) / len(values)
-                matched = True
-        if not matched and re.search(r"\b" + pattern + r"\b", clean) and weight > 1:
-            total += weight
-            matched = True
+        counted = False
+        amount = r"(?:" + _NUMBER + r"\s+(?:or|to)\s+)?" + _NUMBER + r"\s+(?:\S+\s+)?" + pattern + r"\b"
+        for match in re.finditer(r"(?<![a-z0-9])" + amount, clean):
+            values = [to_number(g) for g in match.groups()[:2] if g]
+            total += weight * sum(values) / len(values)
+            counted = True
+        if not counted and weight > 1 and re.search(r"\b" + pattern + r"\b", clean):
+            total += weight  # "a monster most days": an energy drink named counts as one
+            counted = True
+        matched = matched or counted
     if not matched and bare_numbers:
         numbers = numbers_in(clean)
         if numbers:

@@ -1,0 +1,306 @@
+"""Rasa-facing actions: thin wrappers that read the tracker and call the plain-Python logic."""
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import Restarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from .interview import plan, topics_answered_by, understood
+from .medical import text as parse
+from .medical.assessment import assess, explain_cause, render
+from .medical.knowledge import TOPICS, load
+
+# Messages that are not answers: nothing is read into the interview from them.
+DIGRESSIONS = {
+    "faq_twitch_vs_cramp", "faq_is_it_als", "faq_magnesium", "faq_how_to_stop", "faq_when_see_doctor",
+    "faq_what_is_fasciculation", "ask_why", "ask_about_cause", "ask_what_to_do", "correct",
+    "greet", "goodbye", "thank", "bot_challenge", "out_of_scope", "restart", "stop", "emergency",
+}
+# Below this confidence a message sent while a question is open is taken as its answer.
+DIGRESSION_CONFIDENCE = 0.6
+EMERGENCY_CONFIDENCE = 0.8
+SHORT_REMINDER = "(General information, not a diagnosis.)"
+
+
+def user_messages(tracker: Tracker) -> List[Dict[str, Any]]:
+    """Every user message since the conversation last restarted."""
+    messages = []
+    for event in tracker.events:
+        if event.get("event") == "restart":
+            messages = []
+        elif event.get("event") == "user" and (event.get("text") or "").strip():
+            messages.append(event)
+    return messages
+
+
+def notes(tracker: Tracker) -> List[str]:
+    """What the person said, word for word; button payloads ("/affirm") are not words."""
+    return [m["text"] for m in user_messages(tracker) if not m["text"].startswith("/")]
+
+
+def answers(tracker: Tracker) -> Dict[str, Optional[str]]:
+    return {topic: tracker.get_slot(topic) for topic in TOPICS}
+
+
+def declared_emergency(tracker: Tracker) -> bool:
+    """The person said, in so many words, that this is an emergency."""
+    for message in user_messages(tracker):
+        intent = (message.get("parse_data") or {}).get("intent") or {}
+        if intent.get("name") == "emergency" and (intent.get("confidence") or 0) >= EMERGENCY_CONFIDENCE:
+            return True
+    return False
+
+
+def current_assessment(tracker: Tracker):
+    flags = ["declared_emergency"] if declared_emergency(tracker) else []
+    return assess(answers(tracker), notes(tracker), flags=flags)
+
+
+def latest_intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def faq_answer(intent: Optional[str]) -> Optional[str]:
+    answer = load().advice["faq"].get((intent or "").replace("faq_", "", 1))
+    return f"{answer['text'].strip()}\n{SHORT_REMINDER}" if answer else None
+
+
+def _is_digression(tracker: Tracker) -> bool:
+    """A question or remark made while a question is open, rather than its answer.
+
+    The same words sent twice in a row are taken as the answer: the person means it.
+    """
+    intent = tracker.latest_message.get("intent") or {}
+    if intent.get("name") not in DIGRESSIONS or (intent.get("confidence") or 0) < DIGRESSION_CONFIDENCE:
+        return False
+    said = notes(tracker)
+    return not (len(said) >= 2 and said[-1].strip().lower() == said[-2].strip().lower())
+
+
+class ValidateTwitchForm(FormValidationAction):
+    """Asks only what is still unknown, and ends the interview as soon as a warning sign is heard.
+
+    A question in the middle ("is it ALS?", "why do you ask?", "actually it's 3 weeks") is
+    answered here and the open question asked again, so nothing said is mistaken for an answer.
+    """
+
+    def name(self) -> Text:
+        return "validate_twitch_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        return plan(answers(tracker), notes(tracker), tracker.get_slot("asked_topics") or [])
+
+    async def run(self, dispatcher, tracker, domain):
+        requested = tracker.get_slot("requested_slot")
+        text = tracker.latest_message.get("text") or ""
+        if requested and _is_digression(tracker):
+            events = [SlotSet(requested, None)] + self._answer_digression(dispatcher, tracker, requested)
+        elif text.startswith("/"):
+            events = []
+        else:
+            # Whatever this message also answered ("5 coffees and I sleep badly") is kept, so it
+            # is never asked again.
+            events = [SlotSet(topic, said) for topic, said in topics_answered_by(text).items()
+                      if topic != requested and not tracker.get_slot(topic)]
+        for event in events:
+            tracker.slots[event["name"]] = event["value"]
+        return events + await super().run(dispatcher, tracker, domain)
+
+    @staticmethod
+    def _answer_digression(dispatcher, tracker: Tracker, requested: str) -> List[Dict[Text, Any]]:
+        kb = load()
+        intent = latest_intent(tracker)
+        interview = kb.conversation["interview"]
+        if intent == "correct":
+            corrected = {t: said for t, said in topics_answered_by(tracker.latest_message["text"], loose=True).items()
+                         if t != requested}
+            if corrected:
+                names = ", ".join(topic.replace("_", " ") for topic in corrected)
+                dispatcher.utter_message(text=f"Thanks, I've updated your answer about {names}.")
+                return [SlotSet(topic, said) for topic, said in corrected.items()]
+            dispatcher.utter_message(text=kb.advice["correction_unclear"])
+        elif faq_answer(intent):
+            dispatcher.utter_message(text=faq_answer(intent))
+            dispatcher.utter_message(text=interview["back_to_questions"])
+        elif intent == "ask_why":
+            dispatcher.utter_message(text=kb.advice["why_we_ask"].get(requested, kb.advice["why_we_ask"]["general"]))
+        elif intent == "bot_challenge":
+            dispatcher.utter_message(response="utter_iamabot")
+        elif intent in ("ask_about_cause", "ask_what_to_do"):
+            dispatcher.utter_message(text=interview["after_questions"])
+        else:
+            dispatcher.utter_message(text=interview["carry_on"])
+        return []
+
+    def _validate_topic(self, topic: str, value: Any, dispatcher: CollectingDispatcher,
+                        tracker: Tracker) -> Dict[Text, Any]:
+        said = str(value or "").strip()
+        if topic != tracker.get_slot("requested_slot") or not said:
+            return {topic: said or None}
+        if _is_digression(tracker):
+            return {topic: None}  # answered in run(); the question is asked again
+        if not understood(topic, said) and tracker.get_slot("unclear_topic") != topic:
+            # Ask once more with a hint; a second unclear answer is kept as the person said it.
+            dispatcher.utter_message(text=load().advice["unclear_answer"])
+            return {topic: None, "unclear_topic": topic}
+        asked = list(tracker.get_slot("asked_topics") or [])
+        return {topic: said, "asked_topics": asked + [topic], "unclear_topic": None}
+
+
+def _make_validator(topic: str):
+    def validate(self, value, dispatcher, tracker, domain):
+        return self._validate_topic(topic, value, dispatcher, tracker)
+    validate.__name__ = f"validate_{topic}"
+    return validate
+
+
+for _topic in TOPICS:
+    setattr(ValidateTwitchForm, f"validate_{_topic}", _make_validator(_topic))
+
+
+class ActionAssess(Action):
+    """Runs the triage engine on everything the person said and replies with the assessment."""
+
+    def name(self) -> Text:
+        return "action_assess"
+
+    async def run(self, dispatcher, tracker, domain):
+        assessment = current_assessment(tracker)
+        for message in render(assessment):
+            dispatcher.utter_message(text=message)
+        return [
+            SlotSet("triage_level", assessment.level),
+            SlotSet("likely_causes", assessment.cause_ids),
+            SlotSet("requested_slot", None),
+        ]
+
+
+class ActionAnswerFaq(Action):
+    """Answers a frequent question from the knowledge base; the interview then carries on."""
+
+    def name(self) -> Text:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher, tracker, domain):
+        answer = faq_answer(latest_intent(tracker))
+        if answer:
+            dispatcher.utter_message(text=answer)
+        else:
+            dispatcher.utter_message(response="utter_help")
+        return []
+
+
+class ActionExplainWhy(Action):
+    """Outside the interview: why the assistant asks questions at all."""
+
+    def name(self) -> Text:
+        return "action_explain_why"
+
+    async def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text=load().advice["why_we_ask"]["general"])
+        return []
+
+
+class ActionApplyCorrection(Action):
+    """ "Actually it's been 3 weeks": replaces the earlier answer the correction is about."""
+
+    def name(self) -> Text:
+        return "action_apply_correction"
+
+    async def run(self, dispatcher, tracker, domain):
+        text = tracker.latest_message.get("text") or ""
+        corrected = topics_answered_by(text, loose=True)
+        if not corrected:
+            dispatcher.utter_message(text=load().advice["correction_unclear"])
+            return []
+        names = ", ".join(topic.replace("_", " ") for topic in corrected)
+        dispatcher.utter_message(text=f"Thanks, I've updated your answer about {names}.")
+        return [SlotSet(topic, said) for topic, said in corrected.items()]
+
+
+class ActionFollowUp(Action):
+    """After an assessment: "why caffeine?" or "what should I do tonight?"."""
+
+    def name(self) -> Text:
+        return "action_follow_up"
+
+    async def run(self, dispatcher, tracker, domain):
+        if not tracker.get_slot("triage_level"):
+            dispatcher.utter_message(response="utter_help")
+            return []
+        kb = load()
+        assessment = current_assessment(tracker)
+        if latest_intent(tracker) == "ask_about_cause":
+            cause_id = self._cause_asked_about(tracker, kb)
+            ranked = next((r for r in assessment.causes if r.cause.id == cause_id), None)
+            if ranked:
+                tips = "\n".join(f"• {tip}" for tip in ranked.cause.advice)
+                dispatcher.utter_message(text=f"{explain_cause(ranked, assessment.evidence, kb)}\n{tips}\n{SHORT_REMINDER}")
+                return []
+            if cause_id:
+                cause = kb.causes[cause_id]
+                dispatcher.utter_message(
+                    text=f"{cause.name}: {cause.explanation.strip()} Nothing you told me points to it, "
+                    f"so I did not list it.\n{SHORT_REMINDER}")
+                return []
+        heading = kb.advice["levels"][assessment.level]
+        lines = [f"{heading['title']}: {heading['action']}"]
+        lines += [f"• {tip}" for tip in assessment.advice]
+        lines += [f"• {line}" for line in assessment.safety_net]
+        dispatcher.utter_message(text="\n".join(lines + [SHORT_REMINDER]))
+        return []
+
+    @staticmethod
+    def _cause_asked_about(tracker: Tracker, kb) -> Optional[str]:
+        for entity in tracker.latest_message.get("entities") or []:
+            if entity.get("entity") == "cause" and entity.get("value") in kb.causes:
+                return entity["value"]
+        clean = parse.normalise(tracker.latest_message.get("text") or "")
+        for cause in kb.causes.values():
+            words = [cause.id.replace("_", " "), *cause.name.lower().split()]
+            if any(len(w) > 4 and re.search(r"\b" + re.escape(parse.normalise(w)), clean) for w in words):
+                return cause.id
+        return None
+
+
+class ActionAskTopic(Action):
+    """Asks the interview question for one topic, with yes/no buttons where they fit."""
+
+    topic = ""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.topic}"
+
+    async def run(self, dispatcher, tracker, domain):
+        question = load().conversation["questions"][self.topic]
+        buttons = [{"title": title, "payload": payload} for title, payload in question.get("buttons", [])]
+        dispatcher.utter_message(text=question["text"], buttons=buttons)
+        return []
+
+
+for _topic in TOPICS:
+    globals()[f"ActionAsk_{_topic}"] = type(f"ActionAsk_{_topic}", (ActionAskTopic,), {"topic": _topic})
+
+
+class ActionKindFallback(Action):
+    """Replies kindly when unsure, without dropping what the person said (unlike the default)."""
+
+    def name(self) -> Text:
+        return "action_kind_fallback"
+
+    async def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text=load().conversation["fallback"])
+        return []
+
+
+class ActionRestart(Action):
+    """Replaces Rasa's default restart so the person hears that their answers were cleared."""
+
+    def name(self) -> Text:
+        return "action_restart"
+
+    async def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text=load().conversation["restart"])
+        return [Restarted()]

@@ -1,0 +1,88 @@
+"""Each triage rule, from a person's own words to the level they are told."""
+import pytest
+
+from actions.medical.assessment import assess
+from actions.medical.knowledge import LEVELS, WARNING_TOPICS, load
+from tests.vignettes.people import all_answers, load_vignettes
+
+CALM = {topic: "no" for topic in WARNING_TOPICS}
+
+# rule id -> (what the person said per topic, what they said in passing)
+RULE_CASES = {
+    "breathing_trouble": ({"bulbar": "yes I can't catch my breath"}, ["my neck is spasming"]),
+    "sudden_swallowing_or_speech": ({"bulbar": "yes, I can't swallow since this morning"}, []),
+    "face_droop": ({}, ["my face is twitching and one side of my face is drooping"]),
+    "one_side_weakness": ({"weakness": "yes, the whole left side of my body feels heavy"}, []),
+    "sudden_weakness": ({"weakness": "yes my arm suddenly went weak"}, ["arm twitching"]),
+    "collapse_or_seizure": ({}, ["my brother collapsed after his legs cramped"]),
+    "confusion": ({}, ["mum is twitching and seems confused, she doesn't know where she is"]),
+    "chest_pain": ({"pain": "yes, chest pain with it"}, ["my calves are cramping"]),
+    "overdose": ({"medications": "I took too many of my sleeping tablets"}, []),
+    "serotonin_syndrome": ({"medications": "started sertraline last week"},
+                           ["my legs keep jerking, I have a fever and my heart is racing"]),
+    "declared_emergency": ({}, ["my leg twitches"]),
+    "weakness": ({"weakness": "yes, I keep dropping things with that hand"}, []),
+    "numbness_tingling": ({"numbness": "yeah pins and needles in my fingers"}, []),
+    "muscle_wasting": ({"wasting": "yes my left calf looks thinner than the right"}, []),
+    "progressive_bulbar": ({"bulbar": "my speech has been getting slurred slowly over the past few months"}, []),
+    "injury_with_numbness": ({"injury": "I fell on my back last week", "numbness": "yes numb foot"}, []),
+    "vomiting_diarrhoea": ({"hydration": "I've had really bad diarrhoea for two days"}, ["calf cramps"]),
+    "long_duration": ({"duration": "about 3 weeks"}, ["eyelid twitching"]),
+    "multiple_areas": ({"multiple_areas": "yes, arms and legs"}, []),
+    "recurring": ({"frequency": "most days for a while now"}, ["my foot keeps cramping"]),
+    "worsening": ({"frequency": "it's getting worse even though I've cut out coffee"}, ["eyelid twitch"]),
+    "medicine_cause": ({"medications": "furosemide, a water tablet"}, []),
+    "known_condition": ({"conditions": "I have an underactive thyroid"}, []),
+    "night_cramps": ({"frequency": "they wake me up at night"}, ["calf cramps"]),
+    "unsure_warning_sign": ({"weakness": "not sure"}, ["thumb twitching"]),
+}
+
+
+def level_for(said, notes, flags=()):
+    return assess({**CALM, **said}, notes, flags=flags).level
+
+
+def test_every_rule_has_a_case():
+    assert {rule.id for rule in load().rules} == set(RULE_CASES)
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULE_CASES))
+def test_rule_sets_its_level(rule_id):
+    rule = next(r for r in load().rules if r.id == rule_id)
+    said, notes = RULE_CASES[rule_id]
+    flags = ["declared_emergency"] if rule_id == "declared_emergency" else []
+    result = assess({**CALM, **said}, notes, flags=flags)
+    assert result.level == rule.level
+    assert rule_id in [r.id for r in result.triage.reasons]
+
+
+def test_nothing_worrying_is_self_care():
+    result = assess({**CALM, "duration": "3 days", "caffeine": "5 coffees"}, ["eyelid twitching"])
+    assert result.level == "self_care" and result.triage.reasons == []
+
+
+def test_gradual_speech_change_is_urgent_but_sudden_is_an_emergency():
+    assert level_for({"bulbar": "my speech has slowly got slurred over months"}, []) == "urgent"
+    assert level_for({"bulbar": "my speech went slurred an hour ago"}, []) == "emergency"
+
+
+def test_a_warning_sign_said_in_passing_counts():
+    assert level_for({}, ["my fingers are tingling and my hand twitches"]) == "urgent"
+
+
+def test_negated_warning_signs_do_not_count():
+    assert level_for({}, ["eyelid twitch, no numbness and no weakness, breathing fine"]) == "self_care"
+
+
+def test_unanswered_warning_signs_are_never_reassuring():
+    result = assess({"duration": "2 days"}, ["eyelid twitch"])
+    assert result.level == "see_doctor"
+
+
+@pytest.mark.parametrize("vignette", load_vignettes(), ids=lambda v: v["id"])
+def test_not_sure_instead_of_no_never_lowers_urgency(vignette):
+    answers = all_answers(vignette)
+    baseline = LEVELS.index(assess(answers, [vignette["opening"]]).level)
+    for topic in [t for t in WARNING_TOPICS if answers[t] == "no"]:
+        unsure = {**answers, topic: "not sure"}
+        assert LEVELS.index(assess(unsure, [vignette["opening"]]).level) <= baseline, topic
