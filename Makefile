@@ -7,10 +7,13 @@ SPACY_MODEL := build/spacy_twitch
 MODEL := models/twitch_check.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(SPACY_MODEL)/meta.json
 RESULTS := test-results
+WEBCHAT := webchat/node_modules/rasa-webchat/lib/index.js
+CHROMIUM := /usr/bin/chromium
+ACTIVE_CREDENTIALS := build/credentials.active.yml
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: install spacy train chat serve test unit validate story-test nlu-test eval benchmark clean
+.PHONY: install spacy train chat serve test unit e2e validate story-test nlu-test eval benchmark clean FORCE
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	@python310=$$(scripts/find_python310.sh) || exit 1; \
@@ -18,7 +21,22 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
 
-install: $(VENV)/.installed
+# The web chat widget, served from the project (never a CDN).
+$(WEBCHAT): webchat/package.json webchat/package-lock.json
+	npm ci --prefix webchat --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji
+
+# Only the channels whose environment variables are set (README, "Chat channels").
+$(ACTIVE_CREDENTIALS): FORCE $(VENV)/.installed
+	@mkdir -p build
+	@$(PY) -c "import channels, sys; sys.stdout.write(channels.active_credentials())" > $@
+FORCE:
+
+install: $(VENV)/.installed $(WEBCHAT)
 
 $(SPACY_MODEL)/meta.json: nlp/build_spacy_pipeline.py nlp/patterns.yml $(VENV)/.installed
 	$(PY) nlp/build_spacy_pipeline.py $(SPACY_MODEL)
@@ -34,11 +52,14 @@ train: $(MODEL)
 chat: $(MODEL)
 	@scripts/chat.sh
 
-serve: $(MODEL)
-	@scripts/serve.sh
+serve: $(MODEL) $(WEBCHAT) $(ACTIVE_CREDENTIALS)
+	@scripts/serve.sh $(ACTIVE_CREDENTIALS)
 
 unit: install
-	$(PY) -m pytest tests -q -p no:cacheprovider
+	$(PY) -m pytest tests -q -p no:cacheprovider --ignore=tests/e2e
+
+e2e: $(MODEL) install $(CHROMIUM)
+	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
 
 validate: install
 	$(RASA) data validate --fail-on-warnings
@@ -56,7 +77,7 @@ eval: $(MODEL)
 benchmark: $(MODEL)
 	$(PY) -m tests.eval.benchmark
 
-test: validate $(MODEL)
+test: validate $(MODEL) install $(CHROMIUM)
 	$(PY) -m pytest tests -q -p no:cacheprovider
 	$(MAKE) --no-print-directory story-test nlu-test eval
 

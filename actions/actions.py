@@ -1,23 +1,26 @@
 """Rasa-facing actions: thin wrappers that read the tracker and call the plain-Python logic."""
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import Restarted, SlotSet
+from rasa_sdk.events import FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from .interview import plan, topics_answered_by, understood
+from .interview import clearly_answers, looks_like_a_complaint, plan, topics_answered_by, understood
 from .medical import text as parse
 from .medical.assessment import assess, explain_cause, render
+from .medical.detect import mentions
 from .medical.knowledge import TOPICS, load
 
 # Messages that are not answers: nothing is read into the interview from them.
+# A warning sign is not one of them: said in answer to anything, it is kept and ends the interview.
 DIGRESSIONS = {
     "faq_twitch_vs_cramp", "faq_is_it_als", "faq_magnesium", "faq_how_to_stop", "faq_when_see_doctor",
     "faq_what_is_fasciculation", "ask_why", "ask_about_cause", "ask_what_to_do", "correct",
-    "greet", "goodbye", "thank", "bot_challenge", "out_of_scope", "restart", "stop", "emergency",
+    "greet", "goodbye", "thank", "bot_challenge", "out_of_scope",
 }
+# Small talk that still has the shape of an answer ("prob 2 coffees", read as out of scope) is one.
+SMALL_TALK = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope"}
 # Below this confidence a message sent while a question is open is taken as its answer.
 DIGRESSION_CONFIDENCE = 0.6
 EMERGENCY_CONFIDENCE = 0.8
@@ -35,9 +38,18 @@ def user_messages(tracker: Tracker) -> List[Dict[str, Any]]:
     return messages
 
 
-def notes(tracker: Tracker) -> List[str]:
+def user_texts(tracker: Tracker) -> List[str]:
     """What the person said, word for word; button payloads ("/affirm") are not words."""
     return [m["text"] for m in user_messages(tracker) if not m["text"].startswith("/")]
+
+
+def remarks(tracker: Tracker) -> List[str]:
+    """What the person said other than direct answers to questions (the opening, asides...).
+
+    The engine reads remarks less literally than answers: "30 weeks pregnant" is not a duration.
+    """
+    answers_given = {tracker.get_slot(topic) for topic in tracker.get_slot("asked_topics") or []}
+    return [text for text in user_texts(tracker) if text not in answers_given]
 
 
 def answers(tracker: Tracker) -> Dict[str, Optional[str]]:
@@ -45,17 +57,26 @@ def answers(tracker: Tracker) -> Dict[str, Optional[str]]:
 
 
 def declared_emergency(tracker: Tracker) -> bool:
-    """The person said, in so many words, that this is an emergency."""
-    for message in user_messages(tracker):
-        intent = (message.get("parse_data") or {}).get("intent") or {}
-        if intent.get("name") == "emergency" and (intent.get("confidence") or 0) >= EMERGENCY_CONFIDENCE:
-            return True
+    """The person said, in so many words and not as an answer to a question, that this is an emergency.
+
+    Answers are left to the warning-sign findings, so a misread answer cannot raise a false alarm.
+    """
+    interviewing = False
+    for event in tracker.events:
+        if event.get("event") == "active_loop":
+            interviewing = bool(event.get("name"))
+        elif event.get("event") == "restart":
+            interviewing = False
+        elif event.get("event") == "user" and not interviewing:
+            intent = (event.get("parse_data") or {}).get("intent") or {}
+            if intent.get("name") == "emergency" and (intent.get("confidence") or 0) >= EMERGENCY_CONFIDENCE:
+                return True
     return False
 
 
 def current_assessment(tracker: Tracker):
     flags = ["declared_emergency"] if declared_emergency(tracker) else []
-    return assess(answers(tracker), notes(tracker), flags=flags)
+    return assess(answers(tracker), remarks(tracker), flags=flags)
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:
@@ -67,6 +88,13 @@ def faq_answer(intent: Optional[str]) -> Optional[str]:
     return f"{answer['text'].strip()}\n{SHORT_REMINDER}" if answer else None
 
 
+def _corrected_topics(tracker: Tracker) -> Dict[str, str]:
+    """Earlier answers a correction replaces; the open question is not one of them."""
+    requested = tracker.get_slot("requested_slot")
+    text = tracker.latest_message.get("text") or ""
+    return {t: said for t, said in topics_answered_by(text, loose=True).items() if t != requested}
+
+
 def _is_digression(tracker: Tracker) -> bool:
     """A question or remark made while a question is open, rather than its answer.
 
@@ -75,7 +103,12 @@ def _is_digression(tracker: Tracker) -> bool:
     intent = tracker.latest_message.get("intent") or {}
     if intent.get("name") not in DIGRESSIONS or (intent.get("confidence") or 0) < DIGRESSION_CONFIDENCE:
         return False
-    said = notes(tracker)
+    if intent["name"] == "correct" and not _corrected_topics(tracker):
+        return False  # "better than before actually" corrects nothing: it answers the question
+    requested = tracker.get_slot("requested_slot")
+    if intent["name"] in SMALL_TALK and clearly_answers(requested, tracker.latest_message.get("text") or ""):
+        return False
+    said = user_texts(tracker)
     return not (len(said) >= 2 and said[-1].strip().lower() == said[-2].strip().lower())
 
 
@@ -90,7 +123,7 @@ class ValidateTwitchForm(FormValidationAction):
         return "validate_twitch_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
-        return plan(answers(tracker), notes(tracker), tracker.get_slot("asked_topics") or [])
+        return plan(answers(tracker), remarks(tracker), tracker.get_slot("asked_topics") or [])
 
     async def run(self, dispatcher, tracker, domain):
         requested = tracker.get_slot("requested_slot")
@@ -114,14 +147,11 @@ class ValidateTwitchForm(FormValidationAction):
         intent = latest_intent(tracker)
         interview = kb.conversation["interview"]
         if intent == "correct":
-            corrected = {t: said for t, said in topics_answered_by(tracker.latest_message["text"], loose=True).items()
-                         if t != requested}
-            if corrected:
-                names = ", ".join(topic.replace("_", " ") for topic in corrected)
-                dispatcher.utter_message(text=f"Thanks, I've updated your answer about {names}.")
-                return [SlotSet(topic, said) for topic, said in corrected.items()]
-            dispatcher.utter_message(text=kb.advice["correction_unclear"])
-        elif faq_answer(intent):
+            corrected = _corrected_topics(tracker)
+            names = ", ".join(topic.replace("_", " ") for topic in corrected)
+            dispatcher.utter_message(text=f"Thanks, I've updated your answer about {names}.")
+            return [SlotSet(topic, said) for topic, said in corrected.items()]
+        if faq_answer(intent):
             dispatcher.utter_message(text=faq_answer(intent))
             dispatcher.utter_message(text=interview["back_to_questions"])
         elif intent == "ask_why":
@@ -204,19 +234,18 @@ class ActionExplainWhy(Action):
 
 
 class ActionApplyCorrection(Action):
-    """ "Actually it's been 3 weeks": replaces the earlier answer the correction is about."""
+    """After the assessment, "actually it's been 3 weeks" replaces the earlier answer."""
 
     def name(self) -> Text:
         return "action_apply_correction"
 
     async def run(self, dispatcher, tracker, domain):
-        text = tracker.latest_message.get("text") or ""
-        corrected = topics_answered_by(text, loose=True)
+        corrected = _corrected_topics(tracker)
         if not corrected:
             dispatcher.utter_message(text=load().advice["correction_unclear"])
             return []
         names = ", ".join(topic.replace("_", " ") for topic in corrected)
-        dispatcher.utter_message(text=f"Thanks, I've updated your answer about {names}.")
+        dispatcher.utter_message(text=f"Thanks, I've updated your answer about {names}. Here is my updated advice.")
         return [SlotSet(topic, said) for topic, said in corrected.items()]
 
 
@@ -254,14 +283,15 @@ class ActionFollowUp(Action):
 
     @staticmethod
     def _cause_asked_about(tracker: Tracker, kb) -> Optional[str]:
-        for entity in tracker.latest_message.get("entities") or []:
-            if entity.get("entity") == "cause" and entity.get("value") in kb.causes:
-                return entity["value"]
-        clean = parse.normalise(tracker.latest_message.get("text") or "")
-        for cause in kb.causes.values():
-            words = [cause.id.replace("_", " "), *cause.name.lower().split()]
-            if any(len(w) > 4 and re.search(r"\b" + re.escape(parse.normalise(w)), clean) for w in words):
-                return cause.id
+        """The cause in "why caffeine?" or "is it my coffee?", by catalog id or a word for it."""
+        said = [e.get("value") for e in tracker.latest_message.get("entities") or []
+                if e.get("entity") in ("cause", "substance")]
+        said.append(tracker.latest_message.get("text") or "")
+        for text in said:
+            clean = parse.normalise(str(text).replace("_", " "))
+            for cause in kb.causes.values():
+                if cause.id == text or mentions(clean, cause.asked_as):
+                    return cause.id
         return None
 
 
@@ -284,14 +314,21 @@ for _topic in TOPICS:
     globals()[f"ActionAsk_{_topic}"] = type(f"ActionAsk_{_topic}", (ActionAskTopic,), {"topic": _topic})
 
 
-class ActionKindFallback(Action):
-    """Replies kindly when unsure, without dropping what the person said (unlike the default)."""
+class ActionNotUnderstood(Action):
+    """A message the assistant could not place. About a muscle, it starts the interview anyway;
+    otherwise a kind reply says what it can help with. Unlike Rasa's default fallback, the
+    message stays in the conversation, so nothing said is lost."""
 
     def name(self) -> Text:
-        return "action_kind_fallback"
+        return "action_not_understood"
 
     async def run(self, dispatcher, tracker, domain):
-        dispatcher.utter_message(text=load().conversation["fallback"])
+        text = tracker.latest_message.get("text") or ""
+        if looks_like_a_complaint(text):
+            dispatcher.utter_message(response="utter_start_interview")
+            return [FollowupAction("twitch_form")]
+        reply = "out_of_scope" if latest_intent(tracker) == "out_of_scope" else "fallback"
+        dispatcher.utter_message(text=load().conversation[reply])
         return []
 
 

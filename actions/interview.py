@@ -33,10 +33,21 @@ SLEEP_WORDS = re.compile(r"\b(sleep|slept|sleeping|kip|bed|night s sleep)\b")
 # What an answer must contain to count as one; anything else is asked once more.
 ANSWER_SHAPES = {
     "duration": lambda said: parse.duration_days(said) is not None,
-    "sleep": lambda said: parse.hours(said) is not None or bool(re.search(r"[a-z]{3}", said)),
+    "sleep": lambda said: parse.hours(said) is not None,
     "caffeine": lambda said: parse.caffeine_cups(said) is not None or bool(re.search(r"\b(coffee|tea|cola|energy|caffeine|decaf|drink)", said)),
     "location": lambda said: bool(LOCATION_WORDS.search(said)),
 }
+
+
+def clearly_answers(topic: str, said: str) -> bool:
+    """The answer has the shape its question asks for: a time span, hours, drinks, a body part."""
+    shape = ANSWER_SHAPES.get(topic)
+    return bool(shape and shape(parse.normalise(said)))
+
+
+def looks_like_a_complaint(message: str) -> bool:
+    """A message about a muscle symptom, even one the NLU could not place."""
+    return bool({"symptom_type", "location"} & set(topics_answered_by(message)))
 
 
 def understood(topic: str, said: str) -> bool:
@@ -46,6 +57,8 @@ def understood(topic: str, said: str) -> bool:
         return False  # empty, emoji only, punctuation
     if parse.yes_no_unknown(said) is not None:
         return True
+    if topic == "sleep":  # "badly", "not great" are answers too
+        return bool(re.search(r"[a-z]{3}", clean))
     shape = ANSWER_SHAPES.get(topic)
     return shape(clean) if shape else bool(re.search(r"[a-z]{2}", clean))
 

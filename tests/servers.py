@@ -68,7 +68,8 @@ def running_bot(credentials: Optional[Path] = None, log_dir: Optional[Path] = No
     action_port, rasa_port, token = free_port(), free_port(), secrets.token_hex(16)
     endpoints = log_dir / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
-    env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    env = {**os.environ, "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
+           "RASA_TELEMETRY_ENABLED": "false"}  # nothing leaves this machine
     processes = []
     try:
         processes.append(_start([str(VENV_BIN / "rasa"), "run", "actions", "--port", str(action_port)],

@@ -86,7 +86,7 @@ def _measured(measure: str, answers: Mapping[str, Optional[str]], notes: Sequenc
         if in_passing and measure == "caffeine_cups_per_day" and not re.search(r"\d|couple|few|several", parse.normalise(said)):
             continue
         if in_passing and measure == "duration_over_days" and not re.search(
-                r"\b(for|since|past|last|about|around|over|ago|almost|nearly|now)\b", parse.normalise(said)):
+                r"\b(for|since|past|last|about|around|over|ago|almost|nearly|now|been|lasted|going on)\b", parse.normalise(said)):
             continue
         value = read(said, bare_numbers=False) if in_passing and measure == "caffeine_cups_per_day" else read(said)
         if value is not None:
@@ -111,14 +111,14 @@ def detect(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), kb: 
             found[finding_id].append(quote)
 
     for finding in kb.findings.values():
+        if finding.measure:  # first, so the answer to the question itself is quoted first
+            present, quote = _measured(finding.measure, answers, notes, kb)
+            if present:
+                add(finding.id, quote)
         if finding.keywords:
             for clean, original in scanned:
                 if clean and mentions(clean, finding.keywords):
                     add(finding.id, original)
-        if finding.measure:
-            present, quote = _measured(finding.measure, answers, notes, kb)
-            if present:
-                add(finding.id, quote)
 
     for finding in kb.findings.values():
         topic = finding.yes_to

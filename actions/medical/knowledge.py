@@ -55,6 +55,7 @@ class Cause:
     baseline: float
     advice: List[str]
     sources: List[str]
+    asked_as: List[str] = field(default_factory=list)
 
     @property
     def needs_evidence(self) -> bool:

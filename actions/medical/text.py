@@ -150,6 +150,7 @@ def duration_days(text: str, today: Optional[date] = None) -> Optional[float]:
         (r"\b(just now|this morning|this afternoon|this evening|tonight|today|minutes)\b", 0.5),
         (r"\b(few days|couple of days|couple days|the weekend|weekend)\b", 3),
         (r"\b(ages|forever|months|ever since|long time|a long while|years)\b", 60),
+        (r"\b(since|over the|all)\s+(summer|winter|spring|autumn|fall|christmas|xmas|new year|easter)\b", 90),
         (r"\bweeks\b", 21),
     ]
     for pattern, days in phrases:

@@ -1,0 +1,115 @@
+"""Whole conversations with the running bot over REST, as any channel would hold them."""
+import uuid
+
+import pytest
+
+from tests.eval.conversations import say, slots, _call
+
+BAD_INPUTS = {
+    "empty": "",
+    "spaces": "   ",
+    "huge": "twitch " * 3000,
+    "emoji": "😩😩😩",
+    "other language": "me duele la pierna y tiembla el párpado",
+    "nonsense": "asdkjh qwpoe zzz",
+    "markup": "<script>alert('hi')</script><b>help</b>",
+}
+
+
+def new_sender() -> str:
+    return f"test-{uuid.uuid4().hex[:10]}"
+
+
+def user_texts(bot, sender):
+    events = _call(bot, "GET", f"/conversations/{sender}/tracker")["events"]
+    return [e.get("text") for e in events if e.get("event") == "user"]
+
+
+@pytest.mark.parametrize("kind", BAD_INPUTS)
+def test_bad_input_at_the_start_gets_a_kind_reply_and_is_kept(bot, kind):
+    sender, text = new_sender(), BAD_INPUTS[kind]
+    replies = say(bot, sender, text)
+    if text.strip():
+        assert replies and all(r.get("text") for r in replies), kind
+        assert text.strip() in user_texts(bot, sender), "what the person said is kept"
+    # The conversation still works afterwards.
+    assert say(bot, sender, "my eyelid keeps twitching")
+
+
+@pytest.mark.parametrize("kind", ["emoji", "nonsense", "markup", "other language"])
+def test_bad_input_mid_interview_is_asked_again_kindly(bot, kind):
+    sender = new_sender()
+    say(bot, sender, "my calf keeps twitching")
+    asked = slots(bot, sender)["requested_slot"]
+    replies = say(bot, sender, BAD_INPUTS[kind])
+    assert replies, "never silence"
+    state = slots(bot, sender)
+    assert state["requested_slot"] == asked or state[asked], "the question is repeated or the words kept"
+    assert BAD_INPUTS[kind] in user_texts(bot, sender)
+
+
+def run_interview(bot, opening, answers):
+    """Answers each question from `answers` (topic -> words); unlisted topics get "no"."""
+    sender = new_sender()
+    say(bot, sender, opening)
+    for _ in range(20):
+        state = slots(bot, sender)
+        if state.get("triage_level") or not state.get("requested_slot"):
+            break
+        say(bot, sender, answers.get(state["requested_slot"], "no"))
+    return sender, slots(bot, sender)
+
+
+def test_a_warning_sign_mid_interview_ends_it_with_urgent_advice(bot):
+    sender = new_sender()
+    say(bot, sender, "my hand keeps twitching")
+    say(bot, sender, "since last week")
+    replies = say(bot, sender, "actually my fingers have gone numb and tingly")
+    state = slots(bot, sender)
+    assert state["triage_level"] == "urgent"
+    assert any("URGENT" in (r.get("text") or "") for r in replies)
+
+
+def test_emergency_statement_gets_emergency_advice_at_once(bot):
+    replies = say(bot, new_sender(), "help my face is drooping on one side and my arm is twitching")
+    assert replies[0]["text"].startswith("🔴 EMERGENCY")
+
+
+def test_question_in_the_middle_is_answered_and_the_interview_resumes(bot):
+    sender = new_sender()
+    say(bot, sender, "my eyelid keeps twitching")
+    asked = slots(bot, sender)["requested_slot"]
+    replies = say(bot, sender, "what's the difference between a twitch and a cramp?")
+    text = " ".join(r.get("text") or "" for r in replies)
+    assert "cramp" in text.lower() and slots(bot, sender)["requested_slot"] == asked
+
+
+def test_follow_up_after_the_assessment(bot):
+    sender, state = run_interview(bot, "my eyelid keeps twitching, drinking like 6 coffees a day",
+                                  {"duration": "4 days", "sleep": "7 hours", "stress": "no"})
+    assert state["triage_level"] == "self_care" and "caffeine" in state["likely_causes"][:3]
+    replies = say(bot, sender, "why caffeine?")
+    assert "6 coffees a day" in " ".join(r.get("text") or "" for r in replies)
+
+
+def test_correction_after_the_assessment_raises_the_level(bot):
+    sender, state = run_interview(bot, "my eyelid keeps twitching", {"duration": "3 days"})
+    assert state["triage_level"] in ("self_care", "see_doctor")
+    say(bot, sender, "actually it's been 3 weeks, not 3 days")
+    assert slots(bot, sender)["triage_level"] == "see_doctor"
+
+
+def test_buttons_are_offered_for_yes_no_questions(bot):
+    sender = new_sender()
+    say(bot, sender, "my thumb twitches")
+    replies = say(bot, sender, "2 days")
+    buttons = [b["title"] for r in replies for b in r.get("buttons", [])]
+    assert buttons == ["Yes", "No", "Not sure"]
+
+
+def test_restart_forgets_the_answers(bot):
+    sender = new_sender()
+    say(bot, sender, "my thumb twitches")
+    say(bot, sender, "2 days")
+    replies = say(bot, sender, "start over please")
+    assert replies and not slots(bot, sender)["duration"]

@@ -1,0 +1,77 @@
+"""Fixtures for the browser tests: the whole bot on random 127.0.0.1 ports.
+
+The action server and Rasa come from tests/servers.py (as for the conversation evaluation);
+webchat/serve.py serves the page. Each test gets a fresh headless Debian Chromium.
+Needs: a trained model (make train), webchat/node_modules (npm ci --prefix webchat),
+/usr/bin/chromium (apt-get install chromium) and the pip package playwright.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.servers import ROOT, free_port, wait_for
+
+RESULTS = ROOT / "test-results"
+SCREENSHOTS = RESULTS / "screenshots"
+LOGS = RESULTS / "e2e-logs"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def bot_servers(bot):
+    """URLs of the web chat page and of Rasa (the `bot` fixture); stopped at the end."""
+    if not (ROOT / "webchat/node_modules/rasa-webchat/lib/index.js").exists():
+        pytest.fail("webchat/node_modules missing: run `npm ci --prefix webchat`.")
+    LOGS.mkdir(parents=True, exist_ok=True)
+    web_port = free_port()
+    log = LOGS / "webchat.log"
+    web = subprocess.Popen(
+        [sys.executable, str(ROOT / "webchat/serve.py"), "--host", "127.0.0.1", "--port", str(web_port),
+         "--rasa-url", bot.url], cwd=ROOT, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+    try:
+        page_url = f"http://127.0.0.1:{web_port}/"
+        wait_for(page_url, web, log, timeout=30)
+        yield {"page": page_url, "rasa": bot.url}
+    finally:
+        web.terminate()
+        web.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} missing: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture
+def page(playwright_instance, request):
+    """A fresh browser (own profile, so own localStorage) for each test."""
+    profile = tempfile.mkdtemp(prefix="twitch-check-chromium-")
+    context = playwright_instance.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+        viewport={"width": 1000, "height": 900})
+    page = context.pages[0] if context.pages else context.new_page()
+    page.requests_seen = []
+    page.on("request", lambda r: page.requests_seen.append(r.url))
+    yield page
+    try:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-final.png"),
+                        full_page=True)
+    finally:
+        context.close()
+        shutil.rmtree(profile, ignore_errors=True)

@@ -1,0 +1,136 @@
+"""The Rasa actions on hand-built trackers: what the person sees and which slots are set."""
+import asyncio
+from typing import Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import ActionAssess, ActionFollowUp, ValidateTwitchForm
+from actions.interview import topics_answered_by
+from actions.medical.knowledge import TOPICS
+
+DOMAIN = {"forms": {"twitch_form": {"required_slots": list(TOPICS)}}}
+
+
+def user(text: str, intent: str = "inform", confidence: float = 0.99) -> dict:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent, "confidence": confidence},
+                                                          "entities": []}}
+
+
+def make_tracker(messages: List[dict], slots: Optional[Dict] = None, requested: Optional[str] = None,
+                 fill_requested: bool = True) -> Tracker:
+    """A tracker as Rasa sends it while the form runs: the latest text mapped into the open question."""
+    slots = {**{t: None for t in TOPICS}, "asked_topics": [], "unclear_topic": None, **(slots or {}),
+             "requested_slot": requested}
+    events = list(messages)
+    latest = messages[-1]
+    if requested and fill_requested:
+        events.append({"event": "slot", "name": requested, "value": latest["text"]})
+        slots[requested] = latest["text"]
+    return Tracker("test", slots, {"text": latest["text"], **latest["parse_data"]}, events, False, None,
+                   {"name": "twitch_form"} if requested else {}, "action_listen")
+
+
+def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return slots, [m.get("text") or m.get("response") for m in dispatcher.messages]
+
+
+OPENING = user("my eyelid keeps twitching since monday, living on coffee", "describe_symptom")
+FROM_OPENING = topics_answered_by(OPENING["text"])
+
+
+def test_first_question_skips_what_the_opening_said():
+    slots, _ = run(ValidateTwitchForm(), make_tracker([OPENING]))
+    assert slots["caffeine"] and slots["location"] and slots["duration"]
+    assert slots["requested_slot"] == "weakness"
+
+
+def test_a_warning_sign_in_the_opening_ends_the_interview():
+    slots, _ = run(ValidateTwitchForm(), make_tracker([user("my face twitches and my speech is slurred", "describe_symptom")]))
+    assert slots["requested_slot"] is None
+
+
+def test_an_answer_is_kept_and_the_next_question_follows():
+    tracker = make_tracker([OPENING, user("no")], FROM_OPENING, requested="weakness")
+    slots, _ = run(ValidateTwitchForm(), tracker)
+    assert slots["weakness"] == "no" and slots["asked_topics"] == ["weakness"]
+    assert slots["requested_slot"] == "numbness"
+
+
+def test_a_warning_sign_mid_interview_ends_it():
+    tracker = make_tracker([OPENING, user("yes, my hand has gone numb too")], requested="numbness")
+    slots, _ = run(ValidateTwitchForm(), tracker)
+    assert slots["requested_slot"] is None
+
+
+def test_a_question_mid_interview_is_answered_then_the_question_repeated():
+    tracker = make_tracker([OPENING, user("wait, is this ALS??", "faq_is_it_als", 0.97)], FROM_OPENING,
+                           requested="weakness")
+    slots, said = run(ValidateTwitchForm(), tracker)
+    assert slots["weakness"] is None and slots["requested_slot"] == "weakness"
+    assert any("ALS" in text for text in said) and any("not a diagnosis" in text for text in said)
+
+
+def test_the_same_words_twice_are_taken_as_the_answer():
+    repeat = user("better than before actually", "correct", 0.95)
+    tracker = make_tracker([OPENING, repeat, repeat], requested="sleep")
+    slots, _ = run(ValidateTwitchForm(), tracker)
+    assert slots["sleep"] == "better than before actually"
+
+
+def test_why_do_you_ask_explains_the_open_question():
+    tracker = make_tracker([OPENING, user("why do you need to know that", "ask_why")],
+                           {**FROM_OPENING, "weakness": "no", "numbness": "no"}, requested="bulbar")
+    slots, said = run(ValidateTwitchForm(), tracker)
+    assert slots["requested_slot"] == "bulbar" and "breathing" in said[0]
+
+
+def test_a_correction_changes_the_earlier_answer():
+    tracker = make_tracker([OPENING, user("actually it's been 3 weeks", "correct")], FROM_OPENING,
+                           requested="weakness")
+    slots, said = run(ValidateTwitchForm(), tracker)
+    assert slots["duration"] == "actually it's been 3 weeks" and "duration" in said[0]
+
+
+def test_an_unclear_answer_is_asked_once_more_then_kept():
+    first = make_tracker([OPENING, user("🤷")], requested="location")
+    slots, said = run(ValidateTwitchForm(), first)
+    assert slots["location"] is None and slots["unclear_topic"] == "location" and said
+    second = make_tracker([OPENING, user("🤷"), user("ugh 🤷‍♀️")], {"unclear_topic": "location"}, requested="location")
+    slots, _ = run(ValidateTwitchForm(), second)
+    assert slots["location"] == "ugh 🤷‍♀️"
+
+
+def test_don_t_know_is_recorded_as_unknown_not_no():
+    tracker = make_tracker([OPENING, user("idk", "dont_know")], requested="wasting")
+    slots, _ = run(ValidateTwitchForm(), tracker)
+    assert slots["wasting"] == "idk"
+
+
+def test_assessment_sets_the_slots_integrations_read():
+    answers = {"location": "eyelid", "duration": "4 days", "weakness": "no", "numbness": "no", "bulbar": "no",
+               "wasting": "no", "caffeine": "6 coffees a day", "sleep": "5 hours"}
+    slots, said = run(ActionAssess(), make_tracker([OPENING], answers))
+    assert slots["triage_level"] == "self_care"
+    assert slots["likely_causes"][0] in ("caffeine", "sleep_deprivation")
+    assert said[0].startswith("🟢 SELF-CARE") and "not a diagnosis" in said[-1]
+
+
+def test_follow_up_explains_a_cause_with_the_persons_words():
+    answers = {"location": "eyelid", "caffeine": "6 coffees a day", "triage_level": "self_care"}
+    tracker = make_tracker([OPENING, user("why caffeine?", "ask_about_cause")], answers)
+    _, said = run(ActionFollowUp(), tracker)
+    assert "caffeine" in said[0].lower() and "6 coffees a day" in said[0]
+
+
+def test_a_plain_answer_to_how_long_counts_but_a_remark_does_not():
+    calm = {"weakness": "no", "numbness": "no", "bulbar": "no", "wasting": "no", "location": "calf"}
+    answered = make_tracker([user("my calf twitches", "describe_symptom"), user("like a month")],
+                            {**calm, "duration": "like a month", "asked_topics": ["duration"]})
+    assert run(ActionAssess(), answered)[0]["triage_level"] == "see_doctor"
+    remark = make_tracker([user("30 weeks pregnant and my calf twitches", "describe_symptom")],
+                          {**calm, "duration": "2 days", "asked_topics": ["duration"]})
+    assert run(ActionAssess(), remark)[0]["triage_level"] == "self_care"

@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Serve the Twitch Check web chat page (stdlib only).
+
+    python webchat/serve.py [--host 127.0.0.1] [--port 8080] [--rasa-url URL]
+
+Serves exactly these, nothing else from disk:
+  /             -> webchat/index.html
+  /lib/index.js -> webchat/node_modules/rasa-webchat/lib/index.js (from `npm ci`),
+                   minus its Google Fonts @import (no CDN)
+  /config.js    -> optional runtime config; with --rasa-url (or $RASA_URL) the page
+                   talks to that Rasa server instead of <same host>:5005.
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# The rasa-webchat bundle's CSS @imports the Inter font from Google Fonts. Drop
+# that import so the page never contacts a CDN (the page's CSP would block it
+# anyway, but with console errors); the page uses the system font instead.
+CDN_IMPORT = re.compile(rb"@import url\(https?://fonts\.googleapis\.com/[^)]*\);?")
+FILES = {
+    "/": (HERE / "index.html", "text/html; charset=utf-8"),
+    "/index.html": (HERE / "index.html", "text/html; charset=utf-8"),
+    "/lib/index.js": (
+        HERE / "node_modules" / "rasa-webchat" / "lib" / "index.js",
+        "application/javascript; charset=utf-8",
+    ),
+}
+
+
+def make_handler(rasa_url):
+    config_js = "window.TWITCH_CHECK_CONFIG = %s;\n" % json.dumps(
+        {"socketUrl": rasa_url} if rasa_url else {}
+    )
+
+    class Handler(SimpleHTTPRequestHandler):
+        def do_HEAD(self):
+            self.do_GET(head_only=True)
+
+        def do_GET(self, head_only=False):
+            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            if path == "/config.js":
+                body, ctype = config_js.encode(), "application/javascript; charset=utf-8"
+            elif path in FILES:
+                file, ctype = FILES[path]
+                try:
+                    body = CDN_IMPORT.sub(b"", file.read_bytes())
+                except FileNotFoundError:
+                    self.send_error(
+                        HTTPStatus.NOT_FOUND,
+                        "rasa-webchat is not installed: run `npm ci --prefix webchat`",
+                    )
+                    return
+            else:
+                self.send_error(HTTPStatus.NOT_FOUND)
+                return
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            # Always fresh: a stale page or bundle after an upgrade is confusing.
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if not head_only:
+                self.wfile.write(body)
+
+        def log_message(self, fmt, *args):
+            sys.stderr.write("webchat: %s - %s\n" % (self.address_string(), fmt % args))
+
+    return Handler
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default=os.environ.get("WEBCHAT_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("WEBCHAT_PORT", 8080)))
+    parser.add_argument(
+        "--rasa-url",
+        default=os.environ.get("RASA_URL", ""),
+        help="Rasa server for the socket (default: same host as the page, port 5005)",
+    )
+    args = parser.parse_args(argv)
+    if not FILES["/lib/index.js"][0].exists():
+        print("warning: webchat/node_modules is missing; run `npm ci --prefix webchat`",
+              file=sys.stderr)
+    server = ThreadingHTTPServer((args.host, args.port), make_handler(args.rasa_url))
+    print(f"Twitch Check web chat on http://{args.host}:{server.server_port}/", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()
