@@ -139,6 +139,10 @@ class ValidateTwitchForm(FormValidationAction):
                       if topic != requested and not tracker.get_slot(topic)]
         for event in events:
             tracker.slots[event["name"]] = event["value"]
+        starting = not requested and not tracker.get_slot("asked_topics")
+        if starting and await self.required_slots([], dispatcher, tracker, domain):
+            # Only when there is something to ask: a warning sign goes straight to the advice.
+            dispatcher.utter_message(text=load().conversation["interview"]["start"])
         return events + await super().run(dispatcher, tracker, domain)
 
     @staticmethod
@@ -325,7 +329,6 @@ class ActionNotUnderstood(Action):
     async def run(self, dispatcher, tracker, domain):
         text = tracker.latest_message.get("text") or ""
         if looks_like_a_complaint(text):
-            dispatcher.utter_message(response="utter_start_interview")
             return [FollowupAction("twitch_form")]
         reply = "out_of_scope" if latest_intent(tracker) == "out_of_scope" else "fallback"
         dispatcher.utter_message(text=load().conversation[reply])
