@@ -4,7 +4,6 @@ from typing import Any, Dict, List, Optional, Text
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from .interview import clearly_answers, looks_like_a_complaint, plan, topics_answered_by, understood
 from .medical import text as parse

@@ -247,7 +247,7 @@ def test_bad_signature_is_rejected_and_nothing_is_processed(kind):
             # a correctly signed event afterwards is answered, so the silence
             # above is the rejection, not a slow or broken bot
             await h.post_event(dm_event("control message"))
-            posts = await h.wait_for_posts(1)
+            await h.wait_for_posts(1)
             await asyncio.sleep(0.2)
             assert [p["text"] for p in h.slack.posted()] == ["You said: control message"]
             assert [m.text for m in h.received] == ["control message"]
