@@ -1,4 +1,5 @@
 """Rasa-facing actions: thin wrappers that read the tracker and call the plain-Python logic."""
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -18,8 +19,14 @@ DIGRESSIONS = {
     "faq_what_is_fasciculation", "ask_why", "ask_about_cause", "ask_what_to_do", "correct",
     "greet", "goodbye", "thank", "bot_challenge", "out_of_scope",
 }
-# Small talk that still has the shape of an answer ("prob 2 coffees", read as out of scope) is one.
+# Small talk that still has the shape of an answer ("prob 2 coffees", read as out of scope) is one,
+# and so is a short answer misread as a greeting or thanks ("drank ok") that has none of their words.
 SMALL_TALK = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope"}
+SMALL_TALK_WORDS = {
+    "thank": re.compile(r"\b(thank|thanks|thx|ty|cheers|ta|appreciate)"),
+    "greet": re.compile(r"\b(hi|hello|hey|hiya|morning|evening|afternoon|yo)\b"),
+    "goodbye": re.compile(r"\b(bye|goodbye|later|cya|see you|good ?night|gtg)\b"),
+}
 # Below this confidence a message sent while a question is open is taken as its answer.
 DIGRESSION_CONFIDENCE = 0.6
 EMERGENCY_CONFIDENCE = 0.8
@@ -105,7 +112,11 @@ def _is_digression(tracker: Tracker) -> bool:
     if intent["name"] == "correct" and not _corrected_topics(tracker):
         return False  # "better than before actually" corrects nothing: it answers the question
     requested = tracker.get_slot("requested_slot")
-    if intent["name"] in SMALL_TALK and clearly_answers(requested, tracker.latest_message.get("text") or ""):
+    text = tracker.latest_message.get("text") or ""
+    if intent["name"] in SMALL_TALK and clearly_answers(requested, text):
+        return False
+    words = SMALL_TALK_WORDS.get(intent["name"])
+    if words and not words.search(parse.normalise(text)):
         return False
     said = user_texts(tracker)
     return not (len(said) >= 2 and said[-1].strip().lower() == said[-2].strip().lower())
@@ -193,6 +204,16 @@ for _topic in TOPICS:
     setattr(ValidateTwitchForm, f"validate_{_topic}", _make_validator(_topic))
 
 
+def _tell_assessment(dispatcher: CollectingDispatcher, assessment) -> List[Dict[Text, Any]]:
+    for message in render(assessment):
+        dispatcher.utter_message(text=message)
+    return [
+        SlotSet("triage_level", assessment.level),
+        SlotSet("likely_causes", assessment.cause_ids),
+        SlotSet("requested_slot", None),
+    ]
+
+
 class ActionAssess(Action):
     """Runs the triage engine on everything the person said and replies with the assessment."""
 
@@ -200,14 +221,21 @@ class ActionAssess(Action):
         return "action_assess"
 
     async def run(self, dispatcher, tracker, domain):
+        return _tell_assessment(dispatcher, current_assessment(tracker))
+
+
+class ActionCheckEmergency(Action):
+    """A message that sounds like an emergency: the advice at once when it is one (a warning sign,
+    or said outright); otherwise the interview, which asks about warning signs first."""
+
+    def name(self) -> Text:
+        return "action_check_emergency"
+
+    async def run(self, dispatcher, tracker, domain):
         assessment = current_assessment(tracker)
-        for message in render(assessment):
-            dispatcher.utter_message(text=message)
-        return [
-            SlotSet("triage_level", assessment.level),
-            SlotSet("likely_causes", assessment.cause_ids),
-            SlotSet("requested_slot", None),
-        ]
+        if assessment.level in ("emergency", "urgent"):
+            return _tell_assessment(dispatcher, assessment)
+        return [FollowupAction("twitch_form")]
 
 
 class ActionAnswerFaq(Action):

@@ -6,7 +6,7 @@ from typing import Dict, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAssess, ActionFollowUp, ValidateTwitchForm
+from actions.actions import ActionAssess, ActionCheckEmergency, ActionFollowUp, ValidateTwitchForm
 from actions.interview import topics_answered_by
 from actions.medical.knowledge import TOPICS
 
@@ -32,13 +32,17 @@ def make_tracker(messages: List[dict], slots: Optional[Dict] = None, requested: 
                    {"name": "twitch_form"} if requested else {}, "action_listen")
 
 
-def run(action, tracker):
+def run_events(action, tracker):
     dispatcher = CollectingDispatcher()
     # In a thread of its own: other tests (the browser's) may hold this thread's event loop.
     with ThreadPoolExecutor(1) as worker:
         events = worker.submit(asyncio.run, action.run(dispatcher, tracker, DOMAIN)).result()
-    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-    return slots, [m.get("text") or m.get("response") for m in dispatcher.messages]
+    return events, [m.get("text") or m.get("response") for m in dispatcher.messages]
+
+
+def run(action, tracker):
+    events, said = run_events(action, tracker)
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}, said
 
 
 OPENING = user("my eyelid keeps twitching since monday, living on coffee", "describe_symptom")
@@ -139,3 +143,20 @@ def test_a_plain_answer_to_how_long_counts_but_a_remark_does_not():
     remark = make_tracker([user("30 weeks pregnant and my calf twitches", "describe_symptom")],
                           {**calm, "duration": "2 days", "asked_topics": ["duration"]})
     assert run(ActionAssess(), remark)[0]["triage_level"] == "self_care"
+
+
+def test_a_short_answer_misread_as_thanks_is_kept_as_the_answer():
+    tracker = make_tracker([OPENING, user("drank ok", "thank", 0.8)], FROM_OPENING, requested="hydration")
+    slots, _ = run(ValidateTwitchForm(), tracker)
+    assert slots["hydration"] == "drank ok"
+
+
+def test_an_emergency_statement_gets_emergency_advice_at_once():
+    slots, said = run(ActionCheckEmergency(), make_tracker([user("i cant breathe", "emergency", 0.99)]))
+    assert slots["triage_level"] == "emergency" and said[0].startswith("🔴 EMERGENCY")
+
+
+def test_an_unclear_alarm_starts_the_interview_with_warning_signs_first():
+    tracker = make_tracker([user("something is really wrong with my leg", "emergency", 0.55)])
+    events, said = run_events(ActionCheckEmergency(), tracker)
+    assert events == [{"event": "followup", "name": "twitch_form", "timestamp": None}] and not said
