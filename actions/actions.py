@@ -3,7 +3,7 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import FollowupAction, Restarted, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from .interview import clearly_answers, looks_like_a_complaint, plan, topics_answered_by, understood
@@ -54,7 +54,8 @@ def remarks(tracker: Tracker) -> List[str]:
 
     The engine reads remarks less literally than answers: "30 weeks pregnant" is not a duration.
     """
-    answers_given = {tracker.get_slot(topic) for topic in tracker.get_slot("asked_topics") or []}
+    answered = [*(tracker.get_slot("asked_topics") or []), tracker.get_slot("requested_slot")]
+    answers_given = {tracker.get_slot(topic) for topic in answered if topic}
     return [text for text in user_texts(tracker) if text not in answers_given]
 
 
@@ -362,6 +363,33 @@ class ActionNotUnderstood(Action):
         return []
 
 
+def _misread_command(tracker: Tracker, command: str) -> List[Dict[Text, Any]]:
+    """Events that keep an answer the NLU misread as "stop" or "start over" ("new job, manager is
+    a nightmare" is not a restart): the words become the answer and the interview goes on.
+    Empty when the person really gave the command."""
+    requested = tracker.get_slot("requested_slot")
+    text = tracker.latest_message.get("text") or ""
+    if not requested or not tracker.active_loop.get("name"):
+        return []
+    if mentions(parse.normalise(text), load().conversation["commands"][command]):
+        return []
+    return [SlotSet(requested, text), FollowupAction("twitch_form")]
+
+
+class ActionStopInterview(Action):
+    """ "Stop": no more questions; the assessment of what is known so far."""
+
+    def name(self) -> Text:
+        return "action_stop_interview"
+
+    async def run(self, dispatcher, tracker, domain):
+        kept = _misread_command(tracker, "stop")
+        if kept:
+            return kept
+        dispatcher.utter_message(text=load().conversation["interview"]["stopping"])
+        return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_assess")]
+
+
 class ActionRestart(Action):
     """Replaces Rasa's default restart so the person hears that their answers were cleared."""
 
@@ -369,5 +397,8 @@ class ActionRestart(Action):
         return "action_restart"
 
     async def run(self, dispatcher, tracker, domain):
+        kept = _misread_command(tracker, "restart")
+        if kept:
+            return kept
         dispatcher.utter_message(text=load().conversation["restart"])
         return [Restarted()]

@@ -47,7 +47,8 @@ def normalise(text: str) -> str:
     """Lowercase, drop apostrophes ("can't" -> "cant") and turn other punctuation into spaces."""
     text = (text or "").lower().replace("’", "'").replace("'", "")
     text = re.sub(r"(\d)\s*[-–]\s*(\d)", r"\1 to \2", text)  # "5-6" is a range
-    text = re.sub(r"[^a-z0-9.\s]", " ", text)
+    text = re.sub(r"[,;:!?()]", " , ", text)  # a clause break, so "no, feeling normal" is not "no feeling"
+    text = re.sub(r"[^a-z0-9.,\s]", " ", text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
     return re.sub(r"\s+", " ", text).strip()
 

@@ -160,3 +160,27 @@ def test_an_unclear_alarm_starts_the_interview_with_warning_signs_first():
     tracker = make_tracker([user("something is really wrong with my leg", "emergency", 0.55)])
     events, said = run_events(ActionCheckEmergency(), tracker)
     assert events == [{"event": "followup", "name": "twitch_form", "timestamp": None}] and not said
+
+
+def test_an_answer_misread_as_start_over_is_kept_not_obeyed():
+    from actions.actions import ActionRestart, ActionStopInterview
+    misread = make_tracker([OPENING, user("new job, manager is a nightmare", "restart")], FROM_OPENING,
+                           requested="stress", fill_requested=False)
+    events, said = run_events(ActionRestart(), misread)
+    assert {"event": "slot", "name": "stress", "value": "new job, manager is a nightmare", "timestamp": None} in events
+    assert not any(e["event"] == "restart" for e in events) and not said
+    meant = make_tracker([OPENING, user("can we start over", "restart")], FROM_OPENING, requested="stress",
+                         fill_requested=False)
+    events, said = run_events(ActionRestart(), meant)
+    assert events[-1]["event"] == "restart" and "start afresh" in said[0]
+    stop = make_tracker([OPENING, user("stop, just tell me", "stop")], FROM_OPENING, requested="stress",
+                        fill_requested=False)
+    events, said = run_events(ActionStopInterview(), stop)
+    assert events[-1] == {"event": "followup", "name": "action_assess", "timestamp": None} and said
+
+
+def test_a_plain_no_to_numbness_is_not_read_as_no_feeling():
+    tracker = make_tracker([OPENING, user("no, feeling in my feet is normal the nurse checked")],
+                           {**FROM_OPENING, "weakness": "no"}, requested="numbness")
+    slots, _ = run(ValidateTwitchForm(), tracker)
+    assert slots["requested_slot"] == "bulbar", "the interview goes on: no warning sign was heard"
