@@ -387,7 +387,7 @@ class ActionStopInterview(Action):
         if kept:
             return kept
         dispatcher.utter_message(text=load().conversation["interview"]["stopping"])
-        return [ActiveLoop(None), SlotSet("requested_slot", None), FollowupAction("action_assess")]
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]  # the rule then assesses
 
 
 class ActionRestart(Action):

@@ -113,3 +113,14 @@ def test_restart_forgets_the_answers(bot):
     say(bot, sender, "2 days")
     replies = say(bot, sender, "start over please")
     assert replies and not slots(bot, sender)["duration"]
+
+
+def test_stop_mid_interview_gives_the_assessment_so_far(bot):
+    sender = new_sender()
+    say(bot, sender, "my thumb twitches")
+    say(bot, sender, "2 days")
+    replies = say(bot, sender, "stop, I don't want to answer more questions")
+    state = slots(bot, sender)
+    # The warning-sign questions were not answered, so the advice is never self-care.
+    assert state["triage_level"] == "see_doctor"
+    assert any("stop the questions" in (r.get("text") or "") for r in replies)
