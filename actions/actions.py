@@ -29,7 +29,6 @@ SMALL_TALK_WORDS = {
 }
 # Below this confidence a message sent while a question is open is taken as its answer.
 DIGRESSION_CONFIDENCE = 0.6
-EMERGENCY_CONFIDENCE = 0.8
 SHORT_REMINDER = "(General information, not a diagnosis.)"
 
 
@@ -63,27 +62,8 @@ def answers(tracker: Tracker) -> Dict[str, Optional[str]]:
     return {topic: tracker.get_slot(topic) for topic in TOPICS}
 
 
-def declared_emergency(tracker: Tracker) -> bool:
-    """The person said, in so many words and not as an answer to a question, that this is an emergency.
-
-    Answers are left to the warning-sign findings, so a misread answer cannot raise a false alarm.
-    """
-    interviewing = False
-    for event in tracker.events:
-        if event.get("event") == "active_loop":
-            interviewing = bool(event.get("name"))
-        elif event.get("event") == "restart":
-            interviewing = False
-        elif event.get("event") == "user" and not interviewing:
-            intent = (event.get("parse_data") or {}).get("intent") or {}
-            if intent.get("name") == "emergency" and (intent.get("confidence") or 0) >= EMERGENCY_CONFIDENCE:
-                return True
-    return False
-
-
 def current_assessment(tracker: Tracker):
-    flags = ["declared_emergency"] if declared_emergency(tracker) else []
-    return assess(answers(tracker), remarks(tracker), flags=flags)
+    return assess(answers(tracker), remarks(tracker))
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:
@@ -226,8 +206,9 @@ class ActionAssess(Action):
 
 
 class ActionCheckEmergency(Action):
-    """A message that sounds like an emergency: the advice at once when it is one (a warning sign,
-    or said outright); otherwise the interview, which asks about warning signs first."""
+    """A message the NLU reads as an emergency: the advice at once when it names a warning sign
+    (or says outright that it is an emergency); otherwise the interview, which asks about warning
+    signs first. The intent alone is not trusted: "my son falls over a lot" is not an emergency."""
 
     def name(self) -> Text:
         return "action_check_emergency"

@@ -64,9 +64,9 @@ def _advice(level: str, found: Evidence, causes: List[RankedCause], kb: Knowledg
 
 
 def assess(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (),
-           kb: Optional[KnowledgeBase] = None, flags: Sequence[str] = ()) -> Assessment:
+           kb: Optional[KnowledgeBase] = None) -> Assessment:
     kb = kb or load()
-    found = detect(answers, notes, kb, flags)
+    found = detect(answers, notes, kb)
     result = triage(found, kb)
     causes = rank_causes(found, kb)
     escalations = [

@@ -94,16 +94,14 @@ def _measured(measure: str, answers: Mapping[str, Optional[str]], notes: Sequenc
     return False, None
 
 
-def detect(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), kb: Optional[KnowledgeBase] = None,
-           flags: Sequence[str] = ()) -> Evidence:
-    """`flags` are findings the conversation established itself, e.g. declared_emergency."""
+def detect(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), kb: Optional[KnowledgeBase] = None) -> Evidence:
     kb = kb or load()
     answers = {topic: (said or "").strip() or None for topic, said in answers.items()}
     notes = [n for n in notes if n and n.strip()]
     verdicts = {topic: parse.yes_no_unknown(said) for topic, said in answers.items() if said}
     scanned = [(_scannable(said, verdicts.get(topic)), said) for topic, said in answers.items() if said]
     scanned += [(parse.normalise(note), note) for note in notes]
-    found: Evidence = {flag: [] for flag in flags}
+    found: Evidence = {}
 
     def add(finding_id: str, quote: Optional[str]):
         found.setdefault(finding_id, [])

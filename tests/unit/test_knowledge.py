@@ -38,7 +38,7 @@ def test_every_finding_the_engine_reads_is_defined():
     for finding in KB.findings.values():
         used |= set(finding.needs_any)
     used |= set(assessment.TIPS_FOR_FINDINGS) | interview.FLUID_FINDINGS | interview.CRAMP_FINDINGS
-    used |= {"unsure_warning_sign", "declared_emergency", "takes_medicine"}
+    used |= {"unsure_warning_sign", "takes_medicine"}
     assert used - set(KB.findings) == set()
 
 

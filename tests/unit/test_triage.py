@@ -20,7 +20,7 @@ RULE_CASES = {
     "overdose": ({"medications": "I took too many of my sleeping tablets"}, []),
     "serotonin_syndrome": ({"medications": "started sertraline last week"},
                            ["my legs keep jerking, I have a fever and my heart is racing"]),
-    "declared_emergency": ({}, ["my leg twitches"]),
+    "declared_emergency": ({}, ["my leg twitches and I think this is an emergency, call an ambulance"]),
     "weakness": ({"weakness": "yes, I keep dropping things with that hand"}, []),
     "numbness_tingling": ({"numbness": "yeah pins and needles in my fingers"}, []),
     "muscle_wasting": ({"wasting": "yes my left calf looks thinner than the right"}, []),
@@ -38,8 +38,8 @@ RULE_CASES = {
 }
 
 
-def level_for(said, notes, flags=()):
-    return assess({**CALM, **said}, notes, flags=flags).level
+def level_for(said, notes):
+    return assess({**CALM, **said}, notes).level
 
 
 def test_every_rule_has_a_case():
@@ -50,8 +50,7 @@ def test_every_rule_has_a_case():
 def test_rule_sets_its_level(rule_id):
     rule = next(r for r in load().rules if r.id == rule_id)
     said, notes = RULE_CASES[rule_id]
-    flags = ["declared_emergency"] if rule_id == "declared_emergency" else []
-    result = assess({**CALM, **said}, notes, flags=flags)
+    result = assess({**CALM, **said}, notes)
     assert result.level == rule.level
     assert rule_id in [r.id for r in result.triage.reasons]
 
