@@ -17,4 +17,5 @@ for _ in $(seq 1 120); do
   kill -0 "$actions_pid" 2>/dev/null || { echo "The action server failed to start:" >&2; tail -20 logs/actions.log >&2; exit 1; }
   sleep 1
 done
-.venv/bin/rasa shell --model models/twitch_check.tar.gz --endpoints endpoints.yml
+# Library deprecation warnings are noise in a chat window.
+PYTHONWARNINGS=ignore .venv/bin/rasa shell --model models/twitch_check.tar.gz --endpoints endpoints.yml

@@ -14,13 +14,13 @@ LEVEL_BADGES = {
     "see_doctor": "🟡 SEE A DOCTOR",
     "self_care": "🟢 SELF-CARE",
 }
-# General tips that fit a finding, so advice speaks to what the person told us.
-TIPS_FOR_FINDINGS = {
-    "high_caffeine": "caffeine", "short_sleep": "sleep", "stressed": "relaxation",
-    "heavy_sweating": "fluids", "strenuous_exercise": "fluids", "poor_fluids": "fluids",
-    "heavy_alcohol": "alcohol", "restricted_diet": "balanced_diet", "symptom_cramp": "stretch_massage",
-    "symptom_spasm": "stretch_massage", "takes_medicine": "keep_medicines",
+# The general tip that speaks to a likely cause; other causes bring their own first tip.
+GENERAL_TIP_FOR_CAUSE = {
+    "caffeine": "caffeine", "sleep_deprivation": "sleep", "stress_anxiety": "relaxation",
+    "dehydration_electrolytes": "fluids", "alcohol": "alcohol", "nutrient_deficiency": "balanced_diet",
 }
+# Findings that only say what the symptom is; a cause is explained by something more telling.
+SYMPTOM_FINDINGS = {"symptom_twitch", "symptom_spasm", "symptom_cramp", "eyelid"}
 TOP_CAUSES = 3
 
 
@@ -54,13 +54,13 @@ def _advice(level: str, found: Evidence, causes: List[RankedCause], kb: Knowledg
     if level == "emergency":
         return []  # nothing should delay getting help
     general = {tip["id"]: tip["text"] for tip in kb.advice["general_advice"]}
-    tips = [general[tip] for finding, tip in TIPS_FOR_FINDINGS.items() if finding in found]
-    tips += [r.cause.advice[0] for r in causes[:TOP_CAUSES] if r.cause.advice]
-    if not tips:
-        tips = [general["relaxation"], general["sleep"], general["caffeine"]]
-    if "takes_medicine" in found or "medicine_cause" in found:
+    tips = [general[GENERAL_TIP_FOR_CAUSE[r.cause.id]] if r.cause.id in GENERAL_TIP_FOR_CAUSE else r.cause.advice[0]
+            for r in causes[:TOP_CAUSES]]
+    if {"symptom_cramp", "symptom_spasm"} & set(found):
+        tips.append(general["stretch_massage"])
+    if "takes_medicine" in found or "medication_side_effect" in [r.cause.id for r in causes[:TOP_CAUSES]]:
         tips.append(general["keep_medicines"])
-    return list(dict.fromkeys(tips))[:5]
+    return list(dict.fromkeys(tips or [general["relaxation"], general["sleep"], general["caffeine"]]))
 
 
 def assess(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (),
@@ -84,15 +84,25 @@ def assess(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (),
 
 
 def _quote(words: Sequence[str]) -> str:
+    """The person's own words, unless they were only "yes" or "no" (which say nothing more)."""
     said = words[0] if words else ""
-    return f' ("{said[:80]}{"…" if len(said) > 80 else ""}")' if said and not said.startswith("(") else ""
+    if not said or said.startswith("(") or parse.yes_no_unknown(said) and len(said.split()) <= 2:
+        return ""
+    return f' ("{said[:80]}{"…" if len(said) > 80 else ""}")'
 
 
 def explain_cause(ranked: RankedCause, found: Evidence, kb: Optional[KnowledgeBase] = None) -> str:
+    """The cause, what it is, and what the person said that points to it (their words, once)."""
     kb = kb or load()
-    reasons = [kb.findings[f].label + _quote(found.get(f, [])) for f in ranked.support]
+    telling = [f for f in ranked.support if f not in SYMPTOM_FINDINGS] or ranked.support
+    quoted = set()
+    reasons = []
+    for finding_id in telling:
+        quote = _quote(found.get(finding_id, []))
+        reasons.append(kb.findings[finding_id].label + ("" if quote in quoted else quote))
+        quoted.add(quote)
     why = ("You mentioned " + "; ".join(reasons) + ".") if reasons else "It is one of the most common everyday causes."
-    return f"{ranked.cause.name}: {ranked.cause.explanation} {why}"
+    return f"{ranked.cause.name}: {ranked.cause.explanation.strip()} {why}"
 
 
 def render(assessment: Assessment, kb: Optional[KnowledgeBase] = None) -> List[str]:

@@ -37,7 +37,7 @@ def test_every_finding_the_engine_reads_is_defined():
         used |= set(rule.any) | set(rule.all) | set(rule.none)
     for finding in KB.findings.values():
         used |= set(finding.needs_any)
-    used |= set(assessment.TIPS_FOR_FINDINGS) | interview.FLUID_FINDINGS | interview.CRAMP_FINDINGS
+    used |= assessment.SYMPTOM_FINDINGS | interview.FLUID_FINDINGS | interview.CRAMP_FINDINGS
     used |= {"unsure_warning_sign", "takes_medicine"}
     assert used - set(KB.findings) == set()
 
@@ -75,3 +75,9 @@ def test_texts_for_every_topic_level_and_question():
 def test_every_source_is_cited_somewhere():
     cited = {s for c in KB.causes.values() for s in c.sources} | {s for r in KB.rules for s in r.sources}
     assert cited == set(KB.sources)
+
+
+def test_general_tips_named_for_causes_exist():
+    tips = {tip["id"] for tip in KB.advice["general_advice"]}
+    assert set(assessment.GENERAL_TIP_FOR_CAUSE.values()) <= tips
+    assert set(assessment.GENERAL_TIP_FOR_CAUSE) <= set(KB.causes)
