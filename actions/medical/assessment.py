@@ -133,16 +133,16 @@ def render(assessment: Assessment, kb: Optional[KnowledgeBase] = None) -> List[s
     for cause_id in assessment.feared:
         name = kb.causes[cause_id].name if cause_id in kb.causes else cause_id
         messages.append(f"About your worry ({name}): {kb.advice['rarity_notes'][cause_id]['text'].strip()}")
-    messages.append("ℹ️ " + kb.advice["disclaimer"].strip())
+    messages.append("ℹ️ " + kb.advice["disclaimer"].strip() + "\nBased on: " + "; ".join(_sources(assessment, kb)) + ".")
     return messages
 
 
-def sources_for(assessment: Assessment, kb: Optional[KnowledgeBase] = None) -> List[str]:
-    """Where the facts behind this assessment come from, for a "sources?" follow-up."""
-    kb = kb or load()
+def _sources(assessment: Assessment, kb: KnowledgeBase) -> List[str]:
+    """Where the facts behind this reply come from: its rules and the causes it names."""
     ids: Dict[str, None] = {}
     for rule in assessment.triage.reasons:
         ids.update(dict.fromkeys(rule.sources))
-    for ranked in assessment.causes[:TOP_CAUSES]:
-        ids.update(dict.fromkeys(ranked.cause.sources))
-    return kb.source_titles(ids)
+    if assessment.level != "emergency":
+        for ranked in assessment.causes[:TOP_CAUSES]:
+            ids.update(dict.fromkeys(ranked.cause.sources))
+    return kb.source_names(ids or ["nhs_twitching"])

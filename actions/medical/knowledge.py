@@ -73,8 +73,8 @@ class KnowledgeBase:
     advice: dict
     conversation: dict  # questions and fixed replies (questions.yml)
 
-    def source_titles(self, ids) -> List[str]:
-        return [f'{self.sources[i]["publisher"]}: "{self.sources[i]["title"]}"' for i in ids]
+    def source_names(self, ids) -> List[str]:
+        return [self.sources[i]["short"] for i in ids]
 
 
 def _read(name: str) -> dict:

@@ -90,3 +90,9 @@ def test_advice_is_personal():
     result = assess({**CALM, "caffeine": "8 coffees", "sleep": "4 hours"}, ["eyelid twitch"])
     advice = " ".join(result.advice).lower()
     assert "coffee" in advice and ("rest" in advice or "sleep" in advice)
+
+
+def test_the_reply_names_its_sources():
+    said, notes = CAUSE_CASES["kidney_disease"]
+    last = render(assess({**CALM, **said}, notes))[-1]
+    assert "Based on:" in last and "MSD Manual" in last
