@@ -48,6 +48,14 @@ def test_bad_input_mid_interview_is_asked_again_kindly(bot, kind):
     assert BAD_INPUTS[kind] in user_texts(bot, sender)
 
 
+def converse(bot, *messages):
+    """A new conversation with these messages; returns the sender id and the last replies."""
+    sender, replies = new_sender(), []
+    for text in messages:
+        replies = say(bot, sender, text)
+    return sender, replies
+
+
 def run_interview(bot, opening, answers):
     """Answers each question from `answers` (topic -> words); unlisted topics get "no"."""
     sender = new_sender()
@@ -61,10 +69,8 @@ def run_interview(bot, opening, answers):
 
 
 def test_a_warning_sign_mid_interview_ends_it_with_urgent_advice(bot):
-    sender = new_sender()
-    say(bot, sender, "my hand keeps twitching")
-    say(bot, sender, "since last week")
-    replies = say(bot, sender, "actually my fingers have gone numb and tingly")
+    sender, replies = converse(bot, "my hand keeps twitching", "since last week",
+                               "actually my fingers have gone numb and tingly")
     state = slots(bot, sender)
     assert state["triage_level"] == "urgent"
     assert any("URGENT" in (r.get("text") or "") for r in replies)
@@ -100,26 +106,18 @@ def test_correction_after_the_assessment_raises_the_level(bot):
 
 
 def test_buttons_are_offered_for_yes_no_questions(bot):
-    sender = new_sender()
-    say(bot, sender, "my thumb twitches")
-    replies = say(bot, sender, "2 days")
+    _, replies = converse(bot, "my thumb twitches", "2 days")
     buttons = [b["title"] for r in replies for b in r.get("buttons", [])]
     assert buttons == ["Yes", "No", "Not sure"]
 
 
 def test_restart_forgets_the_answers(bot):
-    sender = new_sender()
-    say(bot, sender, "my thumb twitches")
-    say(bot, sender, "2 days")
-    replies = say(bot, sender, "start over please")
+    sender, replies = converse(bot, "my thumb twitches", "2 days", "start over please")
     assert replies and not slots(bot, sender)["duration"]
 
 
 def test_stop_mid_interview_gives_the_assessment_so_far(bot):
-    sender = new_sender()
-    say(bot, sender, "my thumb twitches")
-    say(bot, sender, "2 days")
-    replies = say(bot, sender, "stop, I don't want to answer more questions")
+    sender, replies = converse(bot, "my thumb twitches", "2 days", "stop, I don't want to answer more questions")
     state = slots(bot, sender)
     # The warning-sign questions were not answered, so the advice is never self-care.
     assert state["triage_level"] == "see_doctor"
