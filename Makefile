@@ -56,7 +56,7 @@ serve: $(MODEL) $(WEBCHAT) $(ACTIVE_CREDENTIALS)
 	@scripts/serve.sh $(ACTIVE_CREDENTIALS)
 
 unit: install
-	$(PY) -m pytest tests -q -p no:cacheprovider --ignore=tests/e2e
+	$(PY) -m pytest tests/unit tests/channels -q -p no:cacheprovider
 
 e2e: $(MODEL) install $(CHROMIUM)
 	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
