@@ -20,15 +20,13 @@ QUESTION_ORDER = (
 # Asked only when they can change the answer.
 CRAMP_FINDINGS = {"symptom_cramp", "symptom_spasm"}
 FLUID_FINDINGS = CRAMP_FINDINGS | {"strenuous_exercise", "heat_exposure", "heavy_sweating", "vomiting_diarrhoea"}
-# Findings heard in passing that do not settle their topic ("pain" alone is not a pain answer).
+# A message naming a body part answers "where".
 LOCATION_WORDS = re.compile(
     r"\b(eye ?lids?|eyes?|eyebrows?|face|cheeks?|lips?|mouth|jaw|neck|shoulders?|arms?|forearms?|"
     r"elbows?|wrists?|hands?|fingers?|thumbs?|chest|ribs?|back|stomach|belly|abdomen|tummy|hips?|"
     r"thighs?|hamstrings?|quads?|knees?|calf|calves|shins?|legs?|ankles?|feet|foot|toes?|"
     r"glutes?|bum|butt|buttocks?|throat|tongue|whole body|all over|everywhere)\b"
 )
-
-
 SLEEP_WORDS = re.compile(r"\b(sleep|slept|sleeping|kip|bed|night s sleep)\b")
 # What an answer must contain to count as one; anything else is asked once more.
 ANSWER_SHAPES = {
