@@ -82,6 +82,12 @@ def _corrected_topics(tracker: Tracker) -> Dict[str, str]:
     return {t: said for t, said in topics_answered_by(text, loose=True).items() if t != requested}
 
 
+def _apply_correction(dispatcher: CollectingDispatcher, corrected: Dict[str, str], then: str = "") -> List[Dict[Text, Any]]:
+    names = ", ".join(topic.replace("_", " ") for topic in corrected)
+    dispatcher.utter_message(text=f"Thanks, I've updated your answer about {names}.{then}")
+    return [SlotSet(topic, said) for topic, said in corrected.items()]
+
+
 def _is_digression(tracker: Tracker) -> bool:
     """A question or remark made while a question is open, rather than its answer.
 
@@ -142,10 +148,7 @@ class ValidateTwitchForm(FormValidationAction):
         intent = latest_intent(tracker)
         interview = kb.conversation["interview"]
         if intent == "correct":
-            corrected = _corrected_topics(tracker)
-            names = ", ".join(topic.replace("_", " ") for topic in corrected)
-            dispatcher.utter_message(text=f"Thanks, I've updated your answer about {names}.")
-            return [SlotSet(topic, said) for topic, said in corrected.items()]
+            return _apply_correction(dispatcher, _corrected_topics(tracker))
         if faq_answer(intent):
             dispatcher.utter_message(text=faq_answer(intent))
             dispatcher.utter_message(text=interview["back_to_questions"])
@@ -257,9 +260,7 @@ class ActionApplyCorrection(Action):
         if not corrected:
             dispatcher.utter_message(text=load().advice["correction_unclear"])
             return []
-        names = ", ".join(topic.replace("_", " ") for topic in corrected)
-        dispatcher.utter_message(text=f"Thanks, I've updated your answer about {names}. Here is my updated advice.")
-        return [SlotSet(topic, said) for topic, said in corrected.items()]
+        return _apply_correction(dispatcher, corrected, " Here is my updated advice.")
 
 
 class ActionFollowUp(Action):
