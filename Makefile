@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 SPACY_MODEL := build/spacy_twitch
 MODEL := models/twitch_check.tar.gz
-TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(SPACY_MODEL)/meta.json
+TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml) nlp/components.py
 RESULTS := test-results
 WEBCHAT := webchat/node_modules/rasa-webchat/lib/index.js
 CHROMIUM := /usr/bin/chromium
@@ -38,46 +38,51 @@ FORCE:
 
 install: $(VENV)/.installed $(WEBCHAT)
 
-$(SPACY_MODEL)/meta.json: nlp/build_spacy_pipeline.py nlp/patterns.yml $(VENV)/.installed
+KNOWLEDGE := $(wildcard actions/knowledge/*.yml)
+$(SPACY_MODEL)/meta.json: nlp/build_spacy_pipeline.py $(KNOWLEDGE) $(VENV)/.installed
 	$(PY) nlp/build_spacy_pipeline.py $(SPACY_MODEL)
 
 spacy: $(SPACY_MODEL)/meta.json
 
-# Trains only when the training data, domain, config or spaCy pipeline changed.
-$(MODEL): $(TRAIN_INPUTS) $(VENV)/.installed
+# Trains only when the training data, domain or config changed. SpacyNLP loads the spaCy pipeline
+# from build/ at run time, so a lexicon change rebuilds that pipeline without retraining.
+$(MODEL): $(TRAIN_INPUTS) $(VENV)/.installed | $(SPACY_MODEL)/meta.json
 	$(RASA) train --fixed-model-name twitch_check --out models
 
 train: $(MODEL)
 
-chat: $(MODEL)
+# What running the assistant needs: the trained model and the current spaCy pipeline.
+BOT := $(MODEL) $(SPACY_MODEL)/meta.json
+
+chat: $(BOT)
 	@scripts/chat.sh
 
-serve: $(MODEL) $(WEBCHAT) $(ACTIVE_CREDENTIALS)
+serve: $(BOT) $(WEBCHAT) $(ACTIVE_CREDENTIALS)
 	@scripts/serve.sh $(ACTIVE_CREDENTIALS)
 
 unit: install
 	$(PY) -m pytest tests/unit tests/channels -q -p no:cacheprovider
 
-e2e: $(MODEL) install $(CHROMIUM)
+e2e: $(BOT) install $(CHROMIUM)
 	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
 
 validate: install
 	$(RASA) data validate --fail-on-warnings
 
-story-test: $(MODEL)
+story-test: $(BOT)
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out $(RESULTS)/stories
 
-nlu-test: $(MODEL)
+nlu-test: $(BOT)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/test_nlu.yml --out $(RESULTS)/nlu
 
 # Simulated people from tests/vignettes talk to the running servers; fails below the targets.
-eval: $(MODEL)
+eval: $(BOT)
 	$(PY) -m tests.eval.conversations --out $(RESULTS)/eval
 
-benchmark: $(MODEL)
+benchmark: $(BOT)
 	$(PY) -m tests.eval.benchmark
 
-test: validate $(MODEL) install $(CHROMIUM)
+test: validate $(BOT) install $(CHROMIUM)
 	$(PY) -m pytest tests -q -p no:cacheprovider
 	$(MAKE) --no-print-directory story-test nlu-test eval
 

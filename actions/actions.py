@@ -1,34 +1,16 @@
 """Rasa-facing actions: thin wrappers that read the tracker and call the plain-Python logic."""
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from .interview import clearly_answers, looks_like_a_complaint, plan, topics_answered_by, understood
+from .interview import (corrected_topics, is_correction, is_digression, looks_like_a_complaint,
+                        pending_warning_topics, plan, topics_answered_by, understood)
 from .medical import text as parse
 from .medical.assessment import assess, explain_cause, render
-from .medical.detect import mentions
 from .medical.knowledge import TOPICS, load
 
-# Messages that are not answers: nothing is read into the interview from them.
-# A warning sign is not one of them: said in answer to anything, it is kept and ends the interview.
-DIGRESSIONS = {
-    "faq_twitch_vs_cramp", "faq_is_it_als", "faq_magnesium", "faq_how_to_stop", "faq_when_see_doctor",
-    "faq_what_is_fasciculation", "ask_why", "ask_about_cause", "ask_what_to_do", "correct",
-    "greet", "goodbye", "thank", "bot_challenge", "out_of_scope",
-}
-# Small talk that still has the shape of an answer ("prob 2 coffees", read as out of scope) is one,
-# and so is a short answer misread as a greeting or thanks ("drank ok") that has none of their words.
-SMALL_TALK = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope"}
-SMALL_TALK_WORDS = {
-    "thank": re.compile(r"\b(thank|thanks|thx|ty|cheers|ta|appreciate)"),
-    "greet": re.compile(r"\b(hi|hello|hey|hiya|morning|evening|afternoon|yo)\b"),
-    "goodbye": re.compile(r"\b(bye|goodbye|later|cya|see you|good ?night|gtg)\b"),
-}
-# Below this confidence a message sent while a question is open is taken as its answer.
-DIGRESSION_CONFIDENCE = 0.6
 SHORT_REMINDER = "(General information, not a diagnosis.)"
 
 
@@ -44,8 +26,9 @@ def user_messages(tracker: Tracker) -> List[Dict[str, Any]]:
 
 
 def user_texts(tracker: Tracker) -> List[str]:
-    """What the person said, word for word; button payloads ("/affirm") are not words."""
-    return [m["text"] for m in user_messages(tracker) if not m["text"].startswith("/")]
+    """What the person said, word for word. Buttons send words too, so a message starting with
+    "/" was typed: "/ my face is drooping" is read like any other message."""
+    return [m["text"] for m in user_messages(tracker)]
 
 
 def remarks(tracker: Tracker) -> List[str]:
@@ -76,10 +59,7 @@ def faq_answer(intent: Optional[str]) -> Optional[str]:
 
 
 def _corrected_topics(tracker: Tracker) -> Dict[str, str]:
-    """Earlier answers a correction replaces; the open question is not one of them."""
-    requested = tracker.get_slot("requested_slot")
-    text = tracker.latest_message.get("text") or ""
-    return {t: said for t, said in topics_answered_by(text, loose=True).items() if t != requested}
+    return corrected_topics(tracker.latest_message.get("text") or "", tracker.get_slot("requested_slot"))
 
 
 def _apply_correction(dispatcher: CollectingDispatcher, corrected: Dict[str, str], then: str = "") -> List[Dict[Text, Any]]:
@@ -89,24 +69,16 @@ def _apply_correction(dispatcher: CollectingDispatcher, corrected: Dict[str, str
 
 
 def _is_digression(tracker: Tracker) -> bool:
-    """A question or remark made while a question is open, rather than its answer.
-
-    The same words sent twice in a row are taken as the answer: the person means it.
-    """
+    """A question, remark or correction made while a question is open (interview.is_digression);
+    a correction is recognised by its words even when the NLU reads it as an answer."""
     intent = tracker.latest_message.get("intent") or {}
-    if intent.get("name") not in DIGRESSIONS or (intent.get("confidence") or 0) < DIGRESSION_CONFIDENCE:
-        return False
-    if intent["name"] == "correct" and not _corrected_topics(tracker):
-        return False  # "better than before actually" corrects nothing: it answers the question
-    requested = tracker.get_slot("requested_slot")
     text = tracker.latest_message.get("text") or ""
-    if intent["name"] in SMALL_TALK and clearly_answers(requested, text):
-        return False
-    words = SMALL_TALK_WORDS.get(intent["name"])
-    if words and not words.search(parse.normalise(text)):
-        return False
+    requested = tracker.get_slot("requested_slot")
     said = user_texts(tracker)
-    return not (len(said) >= 2 and said[-1].strip().lower() == said[-2].strip().lower())
+    previous = said[-2] if len(said) >= 2 else None
+    if is_correction(text) and _corrected_topics(tracker):
+        return True
+    return is_digression(intent.get("name"), intent.get("confidence") or 0, text, requested, previous)
 
 
 class ValidateTwitchForm(FormValidationAction):
@@ -120,15 +92,14 @@ class ValidateTwitchForm(FormValidationAction):
         return "validate_twitch_form"
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
-        return plan(answers(tracker), remarks(tracker), tracker.get_slot("asked_topics") or [])
+        return plan(answers(tracker), remarks(tracker), tracker.get_slot("asked_topics") or [],
+                    stopping=bool(tracker.get_slot("stopping")))
 
     async def run(self, dispatcher, tracker, domain):
         requested = tracker.get_slot("requested_slot")
         text = tracker.latest_message.get("text") or ""
         if requested and _is_digression(tracker):
             events = [SlotSet(requested, None)] + self._answer_digression(dispatcher, tracker, requested)
-        elif text.startswith("/"):
-            events = []
         else:
             # Whatever this message also answered ("5 coffees and I sleep badly") is kept, so it
             # is never asked again.
@@ -147,8 +118,9 @@ class ValidateTwitchForm(FormValidationAction):
         kb = load()
         intent = latest_intent(tracker)
         interview = kb.conversation["interview"]
-        if intent == "correct":
-            return _apply_correction(dispatcher, _corrected_topics(tracker))
+        corrected = _corrected_topics(tracker)
+        if corrected and (intent == "correct" or is_correction(tracker.latest_message.get("text") or "")):
+            return _apply_correction(dispatcher, corrected)
         if faq_answer(intent):
             dispatcher.utter_message(text=faq_answer(intent))
             dispatcher.utter_message(text=interview["back_to_questions"])
@@ -198,14 +170,24 @@ def _tell_assessment(dispatcher: CollectingDispatcher, assessment) -> List[Dict[
     ]
 
 
+def _warning_questions_left(tracker: Tracker) -> List[str]:
+    return pending_warning_topics(answers(tracker), remarks(tracker), tracker.get_slot("asked_topics") or [])
+
+
 class ActionAssess(Action):
-    """Runs the triage engine on everything the person said and replies with the assessment."""
+    """Runs the triage engine on everything the person said and replies with the assessment.
+
+    Never below urgent while a warning-sign question is unasked, whatever led here (a misread
+    correction or greeting, "stop"): the interview resumes with those questions instead."""
 
     def name(self) -> Text:
         return "action_assess"
 
     async def run(self, dispatcher, tracker, domain):
-        return _tell_assessment(dispatcher, current_assessment(tracker))
+        assessment = current_assessment(tracker)
+        if assessment.level not in ("emergency", "urgent") and _warning_questions_left(tracker):
+            return [FollowupAction("twitch_form")]
+        return _tell_assessment(dispatcher, assessment)
 
 
 class ActionCheckEmergency(Action):
@@ -256,6 +238,8 @@ class ActionApplyCorrection(Action):
         return "action_apply_correction"
 
     async def run(self, dispatcher, tracker, domain):
+        if not tracker.get_slot("triage_level"):
+            return [FollowupAction("twitch_form")]  # no assessment yet: this is the opening, misread
         corrected = _corrected_topics(tracker)
         if not corrected:
             dispatcher.utter_message(text=load().advice["correction_unclear"])
@@ -304,7 +288,7 @@ class ActionFollowUp(Action):
         for text in said:
             clean = parse.normalise(str(text).replace("_", " "))
             for cause in kb.causes.values():
-                if cause.id == text or mentions(clean, cause.asked_as):
+                if cause.id == text or parse.says_any(clean, cause.asked_as):
                     return cause.id
         return None
 
@@ -353,7 +337,7 @@ def _misread_command(tracker: Tracker, command: str) -> List[Dict[Text, Any]]:
     text = tracker.latest_message.get("text") or ""
     if not requested or not tracker.active_loop.get("name"):
         return []
-    if mentions(parse.normalise(text), load().conversation["commands"][command]):
+    if parse.says_any(parse.normalise(text), load().conversation["commands"][command]):
         return []
     return [SlotSet(requested, text), FollowupAction("twitch_form")]
 
@@ -368,8 +352,11 @@ class ActionStopInterview(Action):
         kept = _misread_command(tracker, "stop")
         if kept:
             return kept
-        dispatcher.utter_message(text=load().conversation["interview"]["stopping"])
-        return [ActiveLoop(None), SlotSet("requested_slot", None)]  # the rule then assesses
+        interview = load().conversation["interview"]
+        left = _warning_questions_left(tracker)
+        dispatcher.utter_message(text=interview["stopping_after_safety"].format(n=len(left)) if left else interview["stopping"])
+        # The rule then assesses; with warning-sign questions left, the assessment asks them first.
+        return [SlotSet("stopping", True), ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
 class ActionRestart(Action):

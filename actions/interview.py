@@ -8,7 +8,7 @@ from typing import Dict, List, Mapping, Optional, Sequence
 
 from .medical import text as parse
 from .medical.detect import detect
-from .medical.knowledge import TOPICS, KnowledgeBase, load
+from .medical.knowledge import TOPICS, WARNING_TOPICS, KnowledgeBase, load
 from .medical.triage import triage
 
 MAX_QUESTIONS = 12
@@ -17,23 +17,26 @@ QUESTION_ORDER = (
     "medications", "conditions", "frequency", "hydration", "caffeine", "sleep", "stress", "exercise",
     "alcohol",
 )
+# The open question comes last, always: the net for what no other question asks about.
+LAST_QUESTION = "anything_else"
 # Asked only when they can change the answer.
 CRAMP_FINDINGS = {"symptom_cramp", "symptom_spasm"}
 FLUID_FINDINGS = CRAMP_FINDINGS | {"strenuous_exercise", "heat_exposure", "heavy_sweating", "vomiting_diarrhoea"}
-# A message naming a body part answers "where".
-LOCATION_WORDS = re.compile(
-    r"\b(eye ?lids?|eyes?|eyebrows?|face|cheeks?|lips?|mouth|jaw|neck|shoulders?|arms?|forearms?|"
-    r"elbows?|wrists?|hands?|fingers?|thumbs?|chest|ribs?|back|stomach|belly|abdomen|tummy|hips?|"
-    r"thighs?|hamstrings?|quads?|knees?|calf|calves|shins?|legs?|ankles?|feet|foot|toes?|"
-    r"glutes?|bum|butt|buttocks?|throat|tongue|whole body|all over|everywhere)\b"
-)
 SLEEP_WORDS = re.compile(r"\b(sleep|slept|sleeping|kip|bed|night s sleep)\b")
+
+
+def places(said: str) -> List[str]:
+    """The body places a message names (lexicon.yml `places`), in the lexicon's order."""
+    clean = parse.normalise(said)
+    return [place for place, words in load().lexicon["places"].items() if parse.says_any(clean, words)]
+
+
 # What an answer must contain to count as one; anything else is asked once more.
 ANSWER_SHAPES = {
     "duration": lambda said: parse.duration_days(said) is not None,
     "sleep": lambda said: parse.hours(said) is not None,
     "caffeine": lambda said: parse.caffeine_cups(said) is not None or bool(re.search(r"\b(coffee|tea|cola|energy|caffeine|decaf|drink)", said)),
-    "location": lambda said: bool(LOCATION_WORDS.search(said)),
+    "location": lambda said: bool(places(said)),
 }
 
 
@@ -78,7 +81,7 @@ def topics_answered_by(message: str, loose: bool = False, kb: Optional[Knowledge
     if not clean:
         return {}
     answered = {}
-    if LOCATION_WORDS.search(clean):
+    if places(message):
         answered["location"] = message
     time_words = r"\b(for|since|past|last|ago|started|began)\b" if not loose else r"\b(days?|weeks?|months?|years?|hours?|since|yesterday)\b"
     if re.search(time_words, clean) and not SLEEP_WORDS.search(clean) and parse.duration_days(message) is not None:
@@ -98,29 +101,87 @@ def topics_answered_by(message: str, loose: bool = False, kb: Optional[Knowledge
 
 
 def plan(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), asked: Sequence[str] = (),
-         kb: Optional[KnowledgeBase] = None) -> List[str]:
+         kb: Optional[KnowledgeBase] = None, stopping: bool = False) -> List[str]:
     """The topics this interview covers, in order: those answered so far plus those still to ask.
 
     `asked` are the topics already asked; at most MAX_QUESTIONS are ever asked.
-    Returns [] once a warning sign is known, which ends the interview.
+    Returns [] once a warning sign is known, which ends the interview. `stopping` (the person
+    said "stop") leaves only the warning-sign questions: those are never skipped.
     """
     kb = kb or load()
     found = set(detect(answers, notes, kb))
     if _interview_over(found):
         return []
+    if stopping:
+        return [t for t in QUESTION_ORDER if answers.get(t) or t in asked or t in WARNING_TOPICS]
     conditions = {"frequency": CRAMP_FINDINGS, "hydration": FLUID_FINDINGS, "alcohol": CRAMP_FINDINGS}
-    topics, budget = [], MAX_QUESTIONS - len(set(asked))
+    topics, budget = [], MAX_QUESTIONS - 1 - len(set(asked) - {LAST_QUESTION})
     for topic in QUESTION_ORDER:
         if answers.get(topic) or topic in asked:
             topics.append(topic)
         elif budget > 0 and (topic not in conditions or conditions[topic] & found):
             topics.append(topic)
             budget -= 1
-    return topics
+    return topics + [LAST_QUESTION]
 
 
 def next_topic(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), asked: Sequence[str] = ()) -> Optional[str]:
     return next((t for t in plan(answers, notes, asked) if not answers.get(t)), None)
+
+
+def pending_warning_topics(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (),
+                           asked: Sequence[str] = ()) -> List[str]:
+    """Warning-sign questions still to ask. No assessment below urgent is given while any remain,
+    whatever the NLU made of the last message (a misread correction, greeting, "stop")."""
+    return [t for t in plan(answers, notes, asked, stopping=True) if t in WARNING_TOPICS and not answers.get(t)]
+
+
+# --- what a message in the middle of the interview is: an answer, a correction, or an aside ---
+
+# Intents that are not answers: nothing is read into the interview from them. A warning sign is
+# not one of them: said in answer to anything, it is kept and ends the interview.
+DIGRESSIONS = {
+    "faq_twitch_vs_cramp", "faq_is_it_als", "faq_magnesium", "faq_how_to_stop", "faq_when_see_doctor",
+    "faq_what_is_fasciculation", "ask_why", "ask_about_cause", "ask_what_to_do", "correct",
+    "greet", "goodbye", "thank", "bot_challenge", "out_of_scope",
+}
+SMALL_TALK = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope"}
+# Below this confidence a message sent while a question is open is taken as its answer.
+DIGRESSION_CONFIDENCE = 0.6
+
+
+def _turn_words(name: str) -> List[str]:
+    return load().lexicon["turns"][name]
+
+
+def is_correction(text: str) -> bool:
+    """ "actually it's 3 weeks", "sorry, 3 DAYS not weeks", "I meant 2 coffees"."""
+    return bool(parse.says_any(parse.normalise(text), _turn_words("correction")))
+
+
+def corrected_topics(text: str, requested: Optional[str]) -> Dict[str, str]:
+    """Earlier answers a correction replaces; the open question is not one of them."""
+    return {t: said for t, said in topics_answered_by(text, loose=True).items() if t != requested}
+
+
+def is_digression(intent: Optional[str], confidence: float, text: str, requested: Optional[str],
+                  previous: Optional[str] = None) -> bool:
+    """A question or remark made while a question is open, rather than its answer.
+
+    The NLU's intent is a hint, checked against the words: a correction must name what it
+    corrects, small talk must use small-talk words and not have the shape of an answer, and the
+    same words sent twice in a row are taken as the answer (the person means it).
+    """
+    if intent not in DIGRESSIONS or confidence < DIGRESSION_CONFIDENCE:
+        return False
+    if intent == "correct" and not corrected_topics(text, requested):
+        return False  # "better than before actually" corrects nothing: it answers the question
+    if intent in SMALL_TALK and requested and clearly_answers(requested, text):
+        return False
+    words = load().lexicon["turns"].get(intent)
+    if words and not parse.says_any(parse.normalise(text), words):
+        return False
+    return not (previous is not None and previous.strip().lower() == text.strip().lower())
 
 
 def empty_answers() -> Dict[str, Optional[str]]:

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence
 
 from . import text as parse
-from .detect import Evidence, detect, mentions
+from .detect import Evidence, detect
 from .knowledge import LEVELS, KnowledgeBase, load
 from .ranking import RankedCause, rank_causes
 from .triage import Triage, triage
@@ -46,7 +46,7 @@ def _feared_conditions(texts: Sequence[str], kb: KnowledgeBase) -> List[str]:
     cleaned = [parse.normalise(t) for t in texts if t]
     return [
         cause_id for cause_id, note in kb.advice["rarity_notes"].items()
-        if any(mentions(clean, note["mentions"]) for clean in cleaned)
+        if any(parse.says_any(clean, note["mentions"]) for clean in cleaned)
     ]
 
 

@@ -11,7 +11,7 @@ LEVELS = ("emergency", "urgent", "see_doctor", "self_care")  # most urgent first
 TOPICS = (
     "symptom_type", "location", "duration", "frequency", "multiple_areas", "caffeine", "alcohol",
     "hydration", "sleep", "stress", "exercise", "medications", "injury", "pregnancy", "conditions",
-    "diet", "pain", "weakness", "numbness", "wasting", "bulbar",
+    "diet", "pain", "weakness", "numbness", "wasting", "bulbar", "anything_else",
 )
 WARNING_TOPICS = ("weakness", "numbness", "wasting", "bulbar")
 
@@ -21,7 +21,6 @@ class Finding:
     id: str
     label: str
     topic: str
-    keywords: List[str] = field(default_factory=list)
     yes_to: Optional[str] = None
     measure: Optional[str] = None
     needs_any: List[str] = field(default_factory=list)
@@ -72,6 +71,7 @@ class KnowledgeBase:
     sources: Dict[str, dict]
     advice: dict
     conversation: dict  # questions and fixed replies (questions.yml)
+    lexicon: dict       # the words for every finding, place and context cue (lexicon.yml)
 
     def source_names(self, ids) -> List[str]:
         return [self.sources[i]["short"] for i in ids]
@@ -92,7 +92,7 @@ def load() -> KnowledgeBase:
     rules = [Rule(**rule) for rule in _read("triage.yml")["rules"]]
     causes = {c["id"]: Cause(**c) for c in _read("causes.yml")["causes"]}
     sources = {s["id"]: s for s in _read("sources.yml")["sources"]}
-    return KnowledgeBase(
+    kb = KnowledgeBase(
         findings=findings,
         thresholds=findings_file["thresholds"],
         rules=rules,
@@ -100,4 +100,42 @@ def load() -> KnowledgeBase:
         sources=sources,
         advice=_read("advice.yml"),
         conversation=_read("questions.yml"),
+        lexicon=_read("lexicon.yml"),
     )
+    check(kb)
+    return kb
+
+
+class KnowledgeError(ValueError):
+    """The knowledge base names something it does not define."""
+
+
+def check(kb: KnowledgeBase) -> None:
+    """Fail at load time, not mid-conversation, when a name is unknown."""
+    problems = []
+    for fid, finding in kb.findings.items():
+        if finding.topic not in TOPICS:
+            problems.append(f"finding {fid}: unknown topic {finding.topic}")
+        if finding.yes_to and finding.yes_to not in TOPICS:
+            problems.append(f"finding {fid}: unknown yes_to topic {finding.yes_to}")
+        problems += [f"finding {fid}: needs unknown {n}" for n in finding.needs_any if n not in kb.findings]
+    for rule in kb.rules:
+        if rule.level not in LEVELS:
+            problems.append(f"rule {rule.id}: unknown level {rule.level}")
+        problems += [f"rule {rule.id}: unknown finding {f}" for f in (*rule.any, *rule.all, *rule.none)
+                     if f not in kb.findings]
+        problems += [f"rule {rule.id}: unknown source {s}" for s in rule.sources if s not in kb.sources]
+    for cause in kb.causes.values():
+        problems += [f"cause {cause.id}: unknown finding {f}" for f in cause.points_to if f not in kb.findings]
+        problems += [f"cause {cause.id}: unknown source {s}" for s in cause.sources if s not in kb.sources]
+    lexicon = kb.lexicon
+    problems += [f"lexicon: unknown finding {fid}" for fid in lexicon["findings"] if fid not in kb.findings]
+    problems += [f"lexicon: {fid}: {phrase!r} is not text (quote it)" for fid, spec in lexicon["findings"].items()
+                 for phrase in spec.get("phrases", []) if not isinstance(phrase, str)]
+    problems += [f"lexicon: context cue {cue!r} is not text (quote it)" for spec in lexicon["context"].values()
+                 for direction, cues in spec.items() if not direction.endswith("_PATTERNS") for cue in cues
+                 if not isinstance(cue, (str, list))]
+    problems += [f"lexicon: {fid} has an unknown kind" for fid, spec in lexicon["findings"].items()
+                 if spec.get("kind", "symptom") not in ("symptom", "state", "condition")]
+    if problems:
+        raise KnowledgeError("; ".join(problems))

@@ -2,10 +2,20 @@
 
 People write "5 or 6 coffees", "bout 2 wks", "since last tuesday", "idk": everything here
 turns such text into a plain value, or None when the text does not say.
+
+Number words come from text2num ("twenty one" -> 21) and calendar dates from dateparser ("since
+the 3rd of march"); the hand-written parts are what neither library does: ranges ("5 or 6"),
+hedged amounts ("a fortnight and a bit"), holidays ("since christmas") and weekdays counted
+back from today. Every pattern runs in linear time: text is normalised to single spaces first,
+and a number is at most six digits, so no pattern can backtrack over a long run of digits.
 """
 import re
-from datetime import date
-from typing import List, Optional
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Iterable, List, Optional
+
+import dateparser
+from text_to_num import alpha2digit
 
 WORD_NUMBERS = {
     "zero": 0, "none": 0, "no": 0, "half": 0.5, "a": 1, "an": 1, "one": 1, "once": 1,
@@ -13,9 +23,9 @@ WORD_NUMBERS = {
     "five": 5, "several": 4, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
 }
-_NUMBER = r"(\d+(?:\.\d+)?|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
+_NUMBER = r"((?<![\d.])\d{1,6}(?:\.\d{1,3})?(?![\d])|\b(?:" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")\b)"
 # "5 or 6", "5-6", "5 to 6" count as the middle of the range.
-_RANGE = re.compile(_NUMBER + r"\s*(?:-|–|or|to)\s*" + _NUMBER + r"(?![\d.])")
+_RANGE = re.compile(_NUMBER + r" ?(?:-|–|or|to) ?" + _NUMBER + r"(?![\d.])")
 
 DAYS_PER_UNIT = {
     "min": 1 / 1440, "minute": 1 / 1440, "hr": 1 / 24, "hour": 1 / 24, "day": 1,
@@ -43,14 +53,27 @@ YES_PHRASES = (
 )
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
-    """Lowercase, drop apostrophes ("can't" -> "cant") and turn other punctuation into spaces."""
+    """Lowercase, drop apostrophes ("can't" -> "cant"), number words as digits ("twenty one" -> 21),
+    other punctuation as spaces; single spaces only."""
     text = (text or "").lower().replace("’", "'").replace("'", "")
-    text = re.sub(r"(\d)\s*[-–]\s*(\d)", r"\1 to \2", text)  # "5-6" is a range
     text = re.sub(r"[,;:!?()]", " , ", text)  # a clause break, so "no, feeling normal" is not "no feeling"
-    text = re.sub(r"[^a-z0-9.,\s]", " ", text)
+    text = re.sub(r"[^a-z0-9.,\-–\s]", " ", text)
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"(\d) ?[-–] ?(?=\d)", r"\1 to ", text)  # "5-6" is a range
+    text = re.sub(r"[-–]", " ", text)
     text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+", " ", text).strip()
+    return _digits_for_number_words(text)
+
+
+def _digits_for_number_words(text: str) -> str:
+    """text2num turns compound number words into digits; single small words ("one", "a") stay
+    words, read by WORD_NUMBERS where a unit follows."""
+    if not re.search(r"\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand)\b", text):
+        return text
+    return alpha2digit(text, "en", threshold=10)
 
 
 def _starts_with(text: str, phrases) -> bool:
@@ -108,8 +131,8 @@ def numbers_in(text: str) -> List[float]:
 def _amount_before(clean: str, unit_pattern: str) -> Optional[float]:
     """The number just before a unit: "3 weeks", "a couple of weeks", "5-6 hrs"."""
     pattern = (
-        r"(?:" + _NUMBER + r"\s*(?:-|–|or|to)\s*)?" + _NUMBER
-        + r"\s*(?:of\s+)?(?:more\s+)?" + unit_pattern
+        r"(?:" + _NUMBER + r" ?(?:-|–|or|to) ?)?" + _NUMBER
+        + r" ?(?:of )?(?:more )?" + unit_pattern
     )
     match = re.search(pattern, clean)
     if not match:
@@ -121,45 +144,150 @@ def _amount_before(clean: str, unit_pattern: str) -> Optional[float]:
     return (low + high) / 2 if low is not None else high
 
 
+# How much a hedge adds to the amount it qualifies: "a fortnight and a bit" is more than 14 days.
+MORE_THAN = re.compile(r"\b(and a bit|and a half|or so more|odd|plus|over|more than|just over|a bit over|"
+                       r"a little over|longer than|at least|going on)\b")
+# Holidays dateparser does not know, as (month, day); the latest one before today counts.
+HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new year": (1, 1), "new years": (1, 1),
+            "halloween": (10, 31), "bonfire night": (11, 5), "valentines": (2, 14)}
+SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # the month each starts
+# Too vague to count: the question is asked (again) instead.
+VAGUE_SPANS = re.compile(r"\b(ages|forever|long time|a long while|a while|ever since|on and off|years and years)\b")
+
+
+def _days_since_holiday(clean: str, today: date) -> Optional[float]:
+    match = re.search(r"\b(?:since|from|around|after|before|over) (?:the )?(" + "|".join(HOLIDAYS) + "|"
+                      + "|".join(SEASONS) + r"|easter)\b", clean)
+    if not match:
+        return None
+    name = match.group(1)
+    if name in HOLIDAYS:
+        month, day = HOLIDAYS[name]
+    elif name == "easter":
+        month, day = 4, 1  # Easter moves between late March and late April: early April is close enough
+    else:
+        month, day = SEASONS[name], 1
+    when = date(today.year, month, day)
+    if when >= today:
+        when = date(today.year - 1, month, day)
+    return float((today - when).days)
+
+
+def _days_since_date(clean: str, today: date) -> Optional[float]:
+    """ "since march", "since the 3rd of october", "started 2 months ago" (dateparser)."""
+    match = re.search(r"\b(?:since|from|started|began|start of|beginning of) (?:the )?((?:\d{1,2}(?:st|nd|rd|th)? (?:of )?)?"
+                      r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+                      r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b(?: \d{1,2})?)", clean)
+    if not match:
+        return None
+    now = datetime(today.year, today.month, today.day)
+    when = dateparser.parse(match.group(1), settings={"PREFER_DATES_FROM": "past", "RELATIVE_BASE": now,
+                                                       "PREFER_DAY_OF_MONTH": "first"})
+    if when is None or when > now:
+        return None
+    return float((now - when).days)
+
+
 def duration_days(text: str, today: Optional[date] = None) -> Optional[float]:
-    """How long something has been going on, in days.
+    """How long something has been going on, in days; None when the text does not say.
 
     When a message names several spans ("twitching 4 months, the breathing since dinner"),
     the longest counts: it is the one that says how long the problem has been there.
+    A hedge that adds to an amount counts: "a fortnight and a bit", "over 2 weeks".
     """
     clean = normalise(text)
     if not clean:
         return None
     today = today or date.today()
     exact, vague = [], []
+    more = 1 if MORE_THAN.search(clean) else 0
     for unit, days in DAYS_PER_UNIT.items():
         amount = _amount_before(clean, unit + r"s?\b")
         if amount is not None:
-            exact.append(amount * days)
+            exact.append(amount * days + more)
         elif re.search(r"\b(a|an|one|the past|the last|last|past|this|over a)\s+" + unit + r"\b", clean):
-            exact.append(days)
+            exact.append(days + more)
         elif re.search(r"\b" + unit + r"s\b", clean) and re.search(r"\b(few|some|several|couple)\b", clean):
             vague.append(3 * days)
     for index, day in enumerate(WEEKDAYS):
         if re.search(r"\b" + day + r"\b", clean):
             since = (today.weekday() - index) % 7 or 7
             exact.append(since + 7 if re.search(r"\blast\s+" + day, clean) and since < 7 else since)
+    for computed in (_days_since_holiday(clean, today), _days_since_date(clean, today)):
+        if computed is not None:
+            exact.append(computed)
     if exact or vague:
         return float(max(exact or vague))
     phrases = [
         (r"\bday before yesterday\b", 2), (r"\b(yesterday|last night)\b", 1),
         (r"\b(just now|this morning|this afternoon|this evening|tonight|today|minutes)\b", 0.5),
         (r"\b(few days|couple of days|couple days|the weekend|weekend)\b", 3),
-        (r"\b(ages|forever|months|ever since|long time|a long while|years)\b", 60),
-        (r"\b(since|over the|all)\s+(summer|winter|spring|autumn|fall|christmas|xmas|new year|easter)\b", 90),
+        (r"\b(months|years)\b", 60),
         (r"\bweeks\b", 21),
     ]
     for pattern, days in phrases:
         if re.search(pattern, clean):
             return float(days)
+    if VAGUE_SPANS.search(clean):
+        return None
     numbers = numbers_in(clean)
     if numbers and yes_no_unknown(clean) is None:
         return numbers[0]  # a bare "4" answering "how many days?"
+    return None
+
+
+MINUTES = re.compile(r"\b(half an hour|an hour|1 hour|hour and a half)\b")
+
+
+def minutes_lasting(text: str) -> Optional[float]:
+    """A span of minutes or an hour or two ("20 mins", "half an hour"); None when none is said."""
+    clean = normalise(text)
+    amount = _amount_before(clean, r"(?:mins?|minutes?|minits?)\b")
+    if amount is not None:
+        return amount
+    hours_said = _amount_before(clean, r"(?:hours?|hrs?)\b")
+    if hours_said is not None and hours_said <= 12:
+        return hours_said * 60
+    match = MINUTES.search(clean)
+    return {"half an hour": 30, "an hour": 60, "1 hour": 60, "hour and a half": 90}[match.group(1)] if match else None
+
+
+def is_vague_span(text: str) -> bool:
+    """ "for ages", "on and off for a while": a span the person could not put a number on."""
+    return bool(VAGUE_SPANS.search(normalise(text)))
+
+
+# Sleep amounts said in passing ("only 5 hours of sleep"): not how long the twitch has lasted.
+SLEEP_PHRASE = re.compile(r"\d{1,2}(?:\.\d)? ?(?:(?:to|or) ?\d{1,2} ?)?(?:hours?|hrs?|h) (?:of )?(?:sleep|a night|per night|kip)"
+                          r"|sleep\w{0,4} (?:about |like |only |maybe )?\d{1,2} ?(?:hours?|hrs?)?")
+TIME_WORDS = re.compile(r"\b(for|since|past|last|about|around|over|ago|almost|nearly|now|been|lasted|going on)\b")
+
+
+def sleep_amounts(text: str) -> List[str]:
+    return [m.group(0) for m in SLEEP_PHRASE.finditer(normalise(text))]
+
+
+def without_sleep_amounts(text: str) -> str:
+    return SLEEP_PHRASE.sub(" ", normalise(text))
+
+
+def speaks_of_time(text: str) -> bool:
+    """A remark gives a duration only with a time word: "30 weeks pregnant" is not one."""
+    return bool(TIME_WORDS.search(normalise(text)))
+
+
+def counts_drinks(text: str) -> bool:
+    """A remark counts caffeine only with a number or a quantity word, never a bare "5"."""
+    return bool(re.search(r"\d|\b(couple|few|several)\b", normalise(text)))
+
+
+def says_any(clean: str, phrases: Iterable[str]) -> Optional[str]:
+    """The first of `phrases` said as whole words in already normalised text (for short word
+    lists in the knowledge base: commands, what a question about a cause calls it)."""
+    padded = f" {clean} "
+    for phrase in phrases:
+        if f" {normalise(phrase)} " in padded:
+            return phrase
     return None
 
 

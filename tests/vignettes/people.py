@@ -6,19 +6,25 @@ import yaml
 
 from actions.medical.knowledge import TOPICS, WARNING_TOPICS
 
-VIGNETTE_FILE = Path(__file__).resolve().parent / "vignettes.yml"
+HERE = Path(__file__).resolve().parent
+# The project's own vignettes, and the held-out set written blind (by an author who had not seen
+# the code, the knowledge base or the other vignettes): never tuned against one by one.
+VIGNETTE_SETS = {"vignettes": HERE / "vignettes.yml", "blind": HERE / "blind.yml"}
 
 
-def load_vignettes() -> List[dict]:
-    with open(VIGNETTE_FILE, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+def load_vignettes(name: str = "vignettes") -> List[dict]:
+    with open(VIGNETTE_SETS[name], encoding="utf-8") as handle:
+        return [{**v, "set": name} for v in yaml.safe_load(handle)]
 
 
 def answer(vignette: dict, topic: str) -> str:
-    """The convention: an unlisted warning sign is answered "no", anything else "not sure"."""
+    """The convention: an unlisted warning sign is answered "no", the open last question
+    "no, that's all", anything else "not sure"."""
     facts = vignette.get("facts") or {}
     if topic in facts:
         return str(facts[topic])
+    if topic == "anything_else":
+        return "no, that's all"
     return "no" if topic in WARNING_TOPICS else "not sure"
 
 
