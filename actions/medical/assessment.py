@@ -117,7 +117,7 @@ def render(assessment: Assessment, kb: Optional[KnowledgeBase] = None) -> List[s
         lines = []
         for rule in assessment.triage.reasons:
             words = next((found[f] for f in (*rule.any, *rule.all) if f in found), [])
-            lines.append(f"• {rule.sign}{_quote(words)}")
+            lines.append(f"• {rule.sign}{_quote(words)}" + (f" {rule.advice.strip()}" if rule.advice else ""))
         messages.append("Why I say this:\n" + "\n".join(lines))
     else:
         messages.append("Why I say this: nothing you told me points to a warning sign, and this sounds like the common, harmless kind.")

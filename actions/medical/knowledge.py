@@ -35,6 +35,7 @@ class Rule:
     any: List[str] = field(default_factory=list)
     all: List[str] = field(default_factory=list)
     none: List[str] = field(default_factory=list)
+    advice: Optional[str] = None  # what to do for this sign, when the level's words are not enough
 
     def fires(self, present) -> bool:
         return (

@@ -151,6 +151,8 @@ MORE_THAN = re.compile(r"\b(and a bit|and a half|or so more|odd|plus|over|more t
 HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new year": (1, 1), "new years": (1, 1),
             "halloween": (10, 31), "bonfire night": (11, 5), "valentines": (2, 14)}
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # the month each starts
+NOT_THAT_LONG = re.compile(r"\bnot (?:like |even |quite )?(?:\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of)? ?"
+                           r"(?:mins?|minutes?|hours?|hrs?|days?|weeks?|wks?|fortnights?|months?|years?|yrs?)\b")
 # Too vague to count: the question is asked (again) instead.
 VAGUE_SPANS = re.compile(r"\b(ages|forever|long time|a long while|a while|ever since|on and off|years and years)\b")
 
@@ -195,7 +197,7 @@ def duration_days(text: str, today: Optional[date] = None) -> Optional[float]:
     the longest counts: it is the one that says how long the problem has been there.
     A hedge that adds to an amount counts: "a fortnight and a bit", "over 2 weeks".
     """
-    clean = normalise(text)
+    clean = NOT_THAT_LONG.sub(" ", normalise(text))  # "3 days, not 5 weeks": the span it replaces goes
     if not clean:
         return None
     today = today or date.today()
@@ -245,11 +247,11 @@ def minutes_lasting(text: str) -> Optional[float]:
     amount = _amount_before(clean, r"(?:mins?|minutes?|minits?)\b")
     if amount is not None:
         return amount
-    hours_said = _amount_before(clean, r"(?:hours?|hrs?)\b")
-    if hours_said is not None and hours_said <= 12:
-        return hours_said * 60
     match = MINUTES.search(clean)
-    return {"half an hour": 30, "an hour": 60, "1 hour": 60, "hour and a half": 90}[match.group(1)] if match else None
+    if match:
+        return {"half an hour": 30, "an hour": 60, "1 hour": 60, "hour and a half": 90}[match.group(1)]
+    hours_said = _amount_before(clean, r"(?:hours?|hrs?)\b")
+    return hours_said * 60 if hours_said is not None and hours_said <= 12 else None
 
 
 def is_vague_span(text: str) -> bool:

@@ -184,3 +184,50 @@ def test_a_plain_no_to_numbness_is_not_read_as_no_feeling():
                            {**FROM_OPENING, "weakness": "no"}, requested="numbness")
     slots, _ = run(ValidateTwitchForm(), tracker)
     assert slots["requested_slot"] == "bulbar", "the interview goes on: no warning sign was heard"
+
+
+# --- invariants that hold whatever the NLU made of a message ---
+
+def test_a_warning_sign_after_a_plain_no_to_another_question_ends_the_interview():
+    tracker = make_tracker([OPENING, user("no tingling, my speech is slurred though")], FROM_OPENING,
+                           requested="numbness")
+    slots, _ = run(ValidateTwitchForm(), tracker)
+    assert slots["requested_slot"] is None, "slurred speech ends the interview"
+    assessed, said = run(ActionAssess(), make_tracker([OPENING, user("no tingling, my speech is slurred though")],
+                                                       {**FROM_OPENING, "numbness": "no tingling, my speech is slurred though"}))
+    assert assessed["triage_level"] == "emergency" and said[0].startswith("🔴 EMERGENCY")
+
+
+def test_typed_text_starting_with_a_slash_is_read_as_words():
+    tracker = make_tracker([OPENING, user("/ my face is drooping")], FROM_OPENING, requested="weakness")
+    slots, _ = run(ValidateTwitchForm(), tracker)
+    assert slots["requested_slot"] is None
+    _, said = run(ActionAssess(), make_tracker([OPENING, user("/ my face is drooping")], FROM_OPENING))
+    assert said[0].startswith("🔴 EMERGENCY")
+
+
+def test_no_assessment_below_urgent_before_the_warning_sign_questions():
+    """An opening the NLU misread as a correction goes to the interview, not to an assessment."""
+    misread = make_tracker([user("GP thinks it's anxiety, it's not going away though", "correct", 0.9)])
+    events, said = run_events(ActionAssess(), misread)
+    assert events == [{"event": "followup", "name": "twitch_form", "timestamp": None}] and not said
+
+
+def test_stop_still_asks_the_warning_sign_questions_first():
+    from actions.actions import ActionStopInterview
+    stop = make_tracker([OPENING, user("stop, just tell me", "stop")], {**FROM_OPENING, "weakness": "no"},
+                        requested="numbness", fill_requested=False)
+    events, said = run_events(ActionStopInterview(), stop)
+    assert {"event": "slot", "name": "stopping", "value": True, "timestamp": None} in events
+    assert "3 quick safety question" in said[0]
+    slots, _ = run(ValidateTwitchForm(), make_tracker([OPENING, user("no")], {**FROM_OPENING, "weakness": "no",
+                                                                              "stopping": True}, requested="numbness"))
+    assert slots["requested_slot"] == "bulbar", "only warning-sign questions are left"
+
+
+def test_a_correction_the_nlu_read_as_an_answer_still_corrects():
+    answers = {**FROM_OPENING, "duration": "3 weeks", "weakness": "no"}
+    tracker = make_tracker([OPENING, user("sorry, 3 DAYS not weeks", "inform", 0.9)], answers, requested="numbness")
+    slots, said = run(ValidateTwitchForm(), tracker)
+    assert slots["duration"] == "sorry, 3 DAYS not weeks" and slots["numbness"] is None
+    assert "duration" in said[0] and slots["requested_slot"] == "numbness"

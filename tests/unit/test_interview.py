@@ -57,3 +57,36 @@ def test_corrections_find_the_topic_they_correct():
     assert set(topics_answered_by("actually it's been 3 weeks", loose=True)) == {"duration"}
     assert set(topics_answered_by("sorry I meant 2 coffees a day", loose=True)) == {"caffeine"}
     assert set(topics_answered_by("oops, more like 7 hours of sleep", loose=True)) == {"sleep"}
+
+
+# --- what a message in the middle of the interview is ---
+
+from actions.interview import corrected_topics, is_correction, is_digression, pending_warning_topics  # noqa: E402
+
+
+@pytest.mark.parametrize("said", ["actually it's more like 5 weeks, not 3 days", "sorry, 3 DAYS not weeks",
+                                  "oops I meant 2 coffees a day", "wait no, make that 6 hours of sleep"])
+def test_corrections_are_recognised_by_their_words(said):
+    assert is_correction(said) and corrected_topics(said, requested="weakness")
+
+
+@pytest.mark.parametrize("said, days", [("actually it's more like 5 weeks, not 3 days", 35), ("sorry, 3 DAYS not weeks", 3),
+                                        ("my mistake, it's been 3 days, not 5 weeks", 3)])
+def test_a_correction_keeps_the_new_value_not_the_one_it_replaces(said, days):
+    from actions.medical.text import duration_days
+    assert duration_days(corrected_topics(said, requested=None)["duration"]) == days
+
+
+def test_small_talk_words_are_checked_against_the_intent():
+    assert not is_digression("thank", 0.8, "drank ok", "hydration"), "no thanks words: an answer"
+    assert is_digression("thank", 0.9, "thanks!", "caffeine")
+    assert not is_digression("greet", 0.9, "hi, about 4 coffees", "caffeine"), "has the shape of the answer"
+    assert not is_digression("faq_is_it_als", 0.4, "is it als", "weakness"), "too unsure to be a digression"
+    assert not is_digression("faq_is_it_als", 0.9, "is it als", "weakness", previous="is it als"), "said twice"
+
+
+def test_warning_sign_questions_left_until_each_is_answered():
+    answers = {**empty_answers(), "location": "calf", "weakness": "no"}
+    assert pending_warning_topics(answers, ["calf twitch"]) == ["numbness", "bulbar", "wasting"]
+    answers.update(numbness="no", bulbar="not sure", wasting="nope")
+    assert pending_warning_topics(answers, ["calf twitch"]) == []

@@ -55,3 +55,23 @@ def test_yes_no_unknown(said, verdict):
 def test_alcohol_per_week_and_per_day():
     assert parse.drinks("about 20 units a week") == {"per_week": 20}
     assert parse.drinks("like 6 or 7 beers a night") == {"per_day": 6.5}
+
+
+@pytest.mark.parametrize("said, days", [
+    ("a fortnight and a bit", 15), ("just over 2 weeks", 15), ("since christmas", 331), ("since easter", 234),
+    ("since the 3rd of october", 49), ("twenty one days", 21), ("3 days, not 5 weeks", 3),
+])
+def test_hedged_and_calendar_durations(said, days):
+    """A hedge that adds to an amount counts ("more than two weeks"); dates count back from today."""
+    assert parse.duration_days(said, today=SATURDAY) == pytest.approx(days)
+
+
+@pytest.mark.parametrize("said", ["on and off for ages", "for a while now", "forever"])
+def test_a_span_without_a_number_is_not_guessed(said):
+    assert parse.duration_days(said, today=SATURDAY) is None
+
+
+@pytest.mark.parametrize("said, minutes", [("cramp for 20 mins", 20), ("lasted over half an hour", 30), ("an hour", 60),
+                                           ("just a few seconds", None)])
+def test_how_long_one_cramp_lasted(said, minutes):
+    assert parse.minutes_lasting(said) == minutes
