@@ -205,6 +205,16 @@ class ActionCheckEmergency(Action):
         return [FollowupAction("twitch_form")]
 
 
+def _interview_if_described(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """A question that also describes a symptom ("my bicep twitches, could it be ALS?") is answered,
+    then the interview starts: the description is not left unassessed."""
+    if tracker.get_slot("triage_level") or tracker.active_loop.get("name"):
+        return []
+    if looks_like_a_complaint(tracker.latest_message.get("text") or ""):
+        return [FollowupAction("twitch_form")]
+    return []
+
+
 class ActionAnswerFaq(Action):
     """Answers a frequent question from the knowledge base; the interview then carries on."""
 
@@ -217,7 +227,7 @@ class ActionAnswerFaq(Action):
             dispatcher.utter_message(text=answer)
         else:
             dispatcher.utter_message(response="utter_help")
-        return []
+        return _interview_if_described(tracker)
 
 
 class ActionExplainWhy(Action):
@@ -228,7 +238,7 @@ class ActionExplainWhy(Action):
 
     async def run(self, dispatcher, tracker, domain):
         dispatcher.utter_message(text=load().advice["why_we_ask"]["general"])
-        return []
+        return _interview_if_described(tracker)
 
 
 class ActionApplyCorrection(Action):
@@ -255,6 +265,8 @@ class ActionFollowUp(Action):
 
     async def run(self, dispatcher, tracker, domain):
         if not tracker.get_slot("triage_level"):
+            if looks_like_a_complaint(tracker.latest_message.get("text") or ""):
+                return [FollowupAction("twitch_form")]  # "is it my coffee? my eye twitches": assess it
             dispatcher.utter_message(response="utter_help")
             return []
         kb = load()

@@ -13,15 +13,25 @@ from .medical.triage import triage
 
 MAX_QUESTIONS = 12
 QUESTION_ORDER = (
-    "location", "duration", "weakness", "numbness", "bulbar", "wasting", "multiple_areas",
-    "medications", "conditions", "frequency", "hydration", "caffeine", "sleep", "stress", "exercise",
-    "alcohol",
+    "location", "symptom_type", "duration", "weakness", "numbness", "bulbar", "wasting", "multiple_areas",
+    "medications", "conditions", "pregnancy", "injury", "pain", "frequency", "hydration", "caffeine", "sleep",
+    "stress", "exercise", "alcohol", "diet",
 )
 # The open question comes last, always: the net for what no other question asks about.
 LAST_QUESTION = "anything_else"
-# Asked only when they can change the answer.
 CRAMP_FINDINGS = {"symptom_cramp", "symptom_spasm"}
 FLUID_FINDINGS = CRAMP_FINDINGS | {"strenuous_exercise", "heat_exposure", "heavy_sweating", "vomiting_diarrhoea"}
+# Topics asked only when they can change the answer, and what makes them matter.
+ASKED_WHEN = {
+    "symptom_type": lambda found: not ({"symptom_twitch"} | CRAMP_FINDINGS) & found,  # not yet said
+    "frequency": lambda found: bool(CRAMP_FINDINGS & found),
+    "hydration": lambda found: bool(FLUID_FINDINGS & found),
+    "alcohol": lambda found: bool(CRAMP_FINDINGS & found),
+    "pregnancy": lambda found: "symptom_cramp" in found,  # leg cramps are common in pregnancy
+    "injury": lambda found: bool({"symptom_spasm", "pain", "back_or_neck_pain"} & found),
+    "pain": lambda found: "recent_injury" in found,
+    "diet": lambda found: bool({"long_duration", "multiple_areas", "tiredness", "restricted_diet"} & found),
+}
 SLEEP_WORDS = re.compile(r"\b(sleep|slept|sleeping|kip|bed|night s sleep)\b")
 
 
@@ -114,12 +124,11 @@ def plan(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), asked:
         return []
     if stopping:
         return [t for t in QUESTION_ORDER if answers.get(t) or t in asked or t in WARNING_TOPICS]
-    conditions = {"frequency": CRAMP_FINDINGS, "hydration": FLUID_FINDINGS, "alcohol": CRAMP_FINDINGS}
     topics, budget = [], MAX_QUESTIONS - 1 - len(set(asked) - {LAST_QUESTION})
     for topic in QUESTION_ORDER:
         if answers.get(topic) or topic in asked:
             topics.append(topic)
-        elif budget > 0 and (topic not in conditions or conditions[topic] & found):
+        elif budget > 0 and (topic not in ASKED_WHEN or ASKED_WHEN[topic](found)):
             topics.append(topic)
             budget -= 1
     return topics + [LAST_QUESTION]

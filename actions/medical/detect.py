@@ -10,7 +10,8 @@ Small passes, in order:
 2. numbers: durations, cups, hours and drinks read from the answers (text.py).
 3. answers: "yes" to a question shows that question's finding; a mention in the answer decides
    first ("no tingling, my speech is slurred" is a no to tingling and a yes to slurred speech).
-4. pairs: findings that only count together with another (needs_any).
+4. pairs: findings implied by another (implied_by), and those that only count together with
+   another (needs_any).
 5. safety: a warning-sign question not plainly answered "no" is never reassuring.
 """
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
@@ -82,6 +83,8 @@ def _verdict(topic: str, said: str, kb: KnowledgeBase) -> Optional[str]:
     verdict = parse.yes_no_unknown(said)
     if topic == "multiple_areas" and parse.normalise(said).startswith(ONLY_ONE_PLACE):
         return "no"
+    if verdict is None and not statuses and parse.REASSURANCE.search(parse.normalise(said)):
+        return "no"  # "breathing's fine", "I can walk fine today": all well, no sign named
     return verdict
 
 
@@ -100,6 +103,10 @@ def _read_answers(answers, kb: KnowledgeBase, found: _Found) -> Dict[str, Option
 
 
 def _drop_unpaired(kb: KnowledgeBase, found: _Found) -> None:
+    for finding in kb.findings.values():
+        if finding.implied_by in found.evidence:
+            for quote in found.evidence[finding.implied_by]:
+                found.add(finding.id, quote)
     for finding in kb.findings.values():
         if finding.needs_any and finding.id in found.evidence and not any(n in found.evidence for n in finding.needs_any):
             del found.evidence[finding.id]

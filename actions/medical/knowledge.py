@@ -24,6 +24,8 @@ class Finding:
     yes_to: Optional[str] = None
     measure: Optional[str] = None
     needs_any: List[str] = field(default_factory=list)
+    implied_by: Optional[str] = None
+    supporting_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,8 @@ def check(kb: KnowledgeBase) -> None:
         if finding.yes_to and finding.yes_to not in TOPICS:
             problems.append(f"finding {fid}: unknown yes_to topic {finding.yes_to}")
         problems += [f"finding {fid}: needs unknown {n}" for n in finding.needs_any if n not in kb.findings]
+        if finding.implied_by and finding.implied_by not in kb.findings:
+            problems.append(f"finding {fid}: implied by unknown {finding.implied_by}")
     for rule in kb.rules:
         if rule.level not in LEVELS:
             problems.append(f"rule {rule.id}: unknown level {rule.level}")

@@ -17,8 +17,8 @@ def rank_causes(found: Mapping[str, Sequence[str]], kb: Optional[KnowledgeBase] 
     ranked = []
     for cause in kb.causes.values():
         support = sorted((f for f in cause.points_to if f in found), key=lambda f: -cause.points_to[f])
-        if cause.needs_evidence and not support:
-            continue  # rare or serious causes only when something points to them
+        if cause.needs_evidence and not any(not kb.findings[f].supporting_only for f in support):
+            continue  # rare or serious causes only when something about the person points to them
         score = cause.baseline + sum(cause.points_to[f] for f in support)
         if score > 0:
             ranked.append(RankedCause(cause, score, support))

@@ -89,6 +89,7 @@ def normalise(text: str) -> str:
     text = (text or "").lower().replace("’", "'").replace("‘", "'").replace("`", "'")
     text = text.replace("'", "")
     text = text.replace("&", " and ").replace("\n", " . ")
+    text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # "sit-up", "cross-legged" are two words
     text = re.sub(r"[^a-z0-9.,;:!?/\-–— ]+", " ", text)
     text = re.sub(r"([.,;:!?/])", r" \1 ", text)
     return re.sub(r" +", " ", text).strip()

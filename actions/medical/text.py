@@ -28,7 +28,7 @@ _NUMBER = r"((?<![\d.])\d{1,6}(?:\.\d{1,3})?(?![\d])|\b(?:" + "|".join(sorted(WO
 _RANGE = re.compile(_NUMBER + r" ?(?:-|–|or|to) ?" + _NUMBER + r"(?![\d.])")
 
 DAYS_PER_UNIT = {
-    "min": 1 / 1440, "minute": 1 / 1440, "hr": 1 / 24, "hour": 1 / 24, "day": 1,
+    "sec": 1 / 86400, "second": 1 / 86400, "min": 1 / 1440, "minute": 1 / 1440, "hr": 1 / 24, "hour": 1 / 24, "day": 1,
     "wk": 7, "week": 7, "fortnight": 14, "month": 30, "mth": 30, "year": 365, "yr": 365,
 }
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -38,8 +38,13 @@ NO_PHRASES = (
     "neither", "no not", "nop", "negative", "not that i know", "not that i noticed",
     "not that ive noticed", "i dont think so", "dont think so", "i dont", "i do not", "i havent",
     "i have not", "im not", "i am not", "nothing like that", "not much", "zero", "0",
-    "havent noticed", "not noticed", "no i", "no its", "no just",
+    "havent noticed", "not noticed", "no i", "no its", "no just", "not now", "not anymore", "not any more",
+    "no longer", "not at the moment", "not currently", "nothing like that", "none at all",
 )
+# An answer that says all is well ("breathing's fine", "walk fine", "same as always") is a no
+# when it names no warning sign.
+REASSURANCE = re.compile(r"\b(fine|normal|normally|ok|okay|alright|all good|no problems?|no issues?|same as always|"
+                         r"as usual|the same|just tired|just tiredness|nothing wrong)\b")
 UNKNOWN_PHRASES = (
     "not sure", "unsure", "dunno", "idk", "i dont know", "dont know", "no idea", "dont remember",
     "cant remember", "hard to say", "cant say", "cant tell", "not certain", "no clue",
@@ -153,6 +158,7 @@ HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new year": (1, 1), "new ye
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # the month each starts
 NOT_THAT_LONG = re.compile(r"\bnot (?:like |even |quite )?(?:\d{1,4}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|couple of)? ?"
                            r"(?:mins?|minutes?|hours?|hrs?|days?|weeks?|wks?|fortnights?|months?|years?|yrs?)\b")
+AGE = re.compile(r"\b\d{1,3} ?(?:years?|yrs?|y) ?o(?:lds?)?\b|\baged? \d{1,3}\b|\b\d{1,3} ?yo\b")
 # Too vague to count: the question is asked (again) instead.
 VAGUE_SPANS = re.compile(r"\b(ages|forever|long time|a long while|a while|ever since|on and off|years and years)\b")
 
@@ -197,7 +203,8 @@ def duration_days(text: str, today: Optional[date] = None) -> Optional[float]:
     the longest counts: it is the one that says how long the problem has been there.
     A hedge that adds to an amount counts: "a fortnight and a bit", "over 2 weeks".
     """
-    clean = NOT_THAT_LONG.sub(" ", normalise(text))  # "3 days, not 5 weeks": the span it replaces goes
+    # "3 days, not 5 weeks": the span it replaces goes; "my 15 year old": an age, not a span
+    clean = AGE.sub(" ", NOT_THAT_LONG.sub(" ", normalise(text)))
     if not clean:
         return None
     today = today or date.today()

@@ -33,7 +33,7 @@ RULE_CASES = {
     "worsening": ({"frequency": "it's getting worse even though I've cut out coffee"}, ["eyelid twitch"]),
     "medicine_cause": ({"medications": "furosemide, a water tablet"}, []),
     "known_condition": ({"conditions": "I have an underactive thyroid"}, []),
-    "night_cramps": ({"frequency": "they wake me up at night"}, ["calf cramps"]),
+    "night_cramps": ({"frequency": "they wake me up at night, most nights"}, ["calf cramps"]),
     "unsure_warning_sign": ({"weakness": "not sure"}, ["thumb twitching"]),
     "thunderclap_headache": ({}, ["neck twitching and then the worst headache of my life out of nowhere"]),
     "meningitis_signs": ({"anything_else": "I've got a fever and a really stiff neck"}, ["legs twitchy"]),
