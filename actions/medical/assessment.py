@@ -22,6 +22,7 @@ GENERAL_TIP_FOR_CAUSE = {
 # Findings that only say what the symptom is; a cause is explained by something more telling.
 SYMPTOM_FINDINGS = {"symptom_twitch", "symptom_spasm", "symptom_cramp", "eyelid"}
 TOP_CAUSES = 3
+UNPLACED_RULE = "unplaced_symptom"
 
 
 @dataclass(frozen=True)
@@ -113,9 +114,11 @@ def render(assessment: Assessment, kb: Optional[KnowledgeBase] = None) -> List[s
     messages = [f"{LEVEL_BADGES[level]}: {heading['title']}\n{heading['action']}"]
 
     found = assessment.evidence
+    # What the assistant cannot assess is always said, even when something else decided the level.
+    unplaced = [r for r in assessment.triage.also_noted if r.id == UNPLACED_RULE]
     if assessment.triage.reasons:
         lines = []
-        for rule in assessment.triage.reasons:
+        for rule in [*assessment.triage.reasons, *unplaced]:
             words = next((found[f] for f in (*rule.any, *rule.all) if f in found), [])
             lines.append(f"• {rule.sign}{_quote(words)}" + (f" {rule.advice.strip()}" if rule.advice else ""))
         messages.append("Why I say this:\n" + "\n".join(lines))

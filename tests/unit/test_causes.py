@@ -96,3 +96,17 @@ def test_the_reply_names_its_sources():
     said, notes = CAUSE_CASES["kidney_disease"]
     last = render(assess({**CALM, **said}, notes))[-1]
     assert "Based on:" in last and "MSD Manual" in last
+
+
+def test_a_symptom_it_cannot_place_is_said_plainly_never_dropped():
+    urgent = assess({**CALM, "numbness": "yes my fingers tingle", "anything_else": "my vision has gone blurry"}, ["hand twitching"])
+    assert urgent.level == "urgent"
+    text = "\n".join(render(urgent))
+    assert "blurry" in text and "can't assess" in text and "999" in text
+    alone = assess({**CALM, "anything_else": "I feel hot and shivery"}, ["eyelid twitch"])
+    assert alone.level == "see_doctor" and "nothing you told me points to a warning sign" not in "\n".join(render(alone))
+
+
+def test_plain_chatter_is_not_a_symptom():
+    calm = assess({**CALM, "anything_else": "no, work is mad though"}, ["eyelid twitch for 2 days"])
+    assert calm.level == "self_care"
