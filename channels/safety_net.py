@@ -1,0 +1,104 @@
+"""Replies Rasa gives on its own, without the NLU model or the action server.
+
+Used by ``channels.guard`` when a message is too long to be read, and when the
+action server is down, slow or failing. A warning sign in the message still gets
+the emergency advice in both cases: ``red_flag_reply`` only looks for plain
+phrases, in time linear in the length of the message, and imports nothing that
+needs the model or the action server.
+"""
+
+import re
+import unicodedata
+from typing import Iterable, List, Optional, Text, Tuple
+
+# A longer message gets a kind reply asking for a shorter one and is never parsed.
+MAX_MESSAGE_CHARS = 2000
+
+try:  # the engine's own list of emergency phrases, once it exists
+    from actions.medical.lexicon import emergency_phrases as _engine_phrases  # type: ignore
+except ImportError:  # pragma: no cover - depends on the engine rewrite
+    _engine_phrases = None
+
+# TODO: remove this fallback once `from actions.medical.lexicon import emergency_phrases`
+# is available on this branch (engine rewrite); it is only used while that import fails.
+_FALLBACK_PHRASES: Tuple[Text, ...] = (
+    "can't breathe", "cannot breathe", "can not breathe", "cant breathe",
+    "unable to breathe", "struggling to breathe", "not breathing",
+    "slurred speech", "speech is slurred", "slurring",
+    "face drooping", "face is drooping", "drooping face", "face droops", "face has dropped",
+    "chest pain", "pain in my chest", "chest hurts",
+    "seizure", "convulsion",
+    "collapsed", "collapse",
+    "overdose", "overdosed",
+    "unconscious", "not responding", "passed out",
+)
+
+EMERGENCY_ADVICE = (
+    "🔴 EMERGENCY: what you describe can be a sign of something serious. Call your local emergency "
+    "number now (999, 112 or 911) or go to the nearest emergency department. Do not wait for this chat."
+)
+TOO_LONG = (
+    "Sorry, that message is too long for me to read ({length} characters; I can read up to {limit}). "
+    "Could you tell me in a few short sentences what is happening?"
+)
+ACTION_SERVER_DOWN = (
+    "I'm sorry, something went wrong on my side and I can't answer properly right now. I still have "
+    "what you told me before this message; please send it again in a minute. If you feel unwell or "
+    "something feels suddenly wrong, contact a doctor or your local emergency number."
+)
+NOT_TEXT = "Sorry, I can only read text messages. Could you type what is happening?"
+WELCOME_BACK = (
+    "Welcome back. I was briefly unavailable, but I still have everything you told me, so let's "
+    "carry on where we were."
+)
+
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+# Control and zero-width characters (C speed, one pass; no backtracking in either pattern).
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SPACES = re.compile(r"\s+")
+
+
+def emergency_phrases() -> List[Text]:
+    """The phrases that get the emergency advice (the engine's list when available)."""
+    if _engine_phrases is not None:
+        phrases = _engine_phrases() if callable(_engine_phrases) else _engine_phrases
+        return [normalise(p) for p in phrases if p and p.strip()]
+    return [normalise(p) for p in _FALLBACK_PHRASES]
+
+
+def normalise(text: Text) -> Text:
+    """Lower case, plain apostrophes, no zero-width or control characters, single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
+    text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
+    return _SPACES.sub(" ", text).strip()
+
+
+def _contains_any(text: Text, phrases: Iterable[Text]) -> bool:
+    return any(phrase in text for phrase in phrases)
+
+
+def red_flag_reply(text: Optional[Text]) -> Optional[Text]:
+    """The emergency advice if `text` names a warning sign, else None.
+
+    Plain substring search over the normalised text: linear in its length, so it can
+    run on any message, however long, before anything else.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    if _contains_any(normalise(text), emergency_phrases()):
+        return EMERGENCY_ADVICE
+    return None
+
+
+def too_long_reply(text: Text, limit: int = MAX_MESSAGE_CHARS) -> List[Text]:
+    """What the person is told when a message is longer than `limit` characters."""
+    replies = [TOO_LONG.format(length=f"{len(text):,}", limit=f"{limit:,}")]
+    emergency = red_flag_reply(text)
+    return [emergency, *replies] if emergency else replies
+
+
+def action_server_down_reply(text: Optional[Text]) -> List[Text]:
+    """What the person is told when the action server cannot answer."""
+    emergency = red_flag_reply(text)
+    return [emergency, ACTION_SERVER_DOWN] if emergency else [ACTION_SERVER_DOWN]
