@@ -15,6 +15,7 @@ and, as a safety net, when Rasa loads this project's REST channel. It is idempot
 * Any other failure while handling a message also gets a kind reply, never silence.
 * A person whose conversation was last active before this Rasa process started
   (a restart, a deployment) is greeted back before the reply.
+* Every assessment ends with a "Delete my conversation" button (``/forget_me``).
 * After ``action_forget_me`` the conversation is deleted from the tracker store, and
   conversations older than ``TWITCH_RETENTION_DAYS`` (30) are deleted every hour.
 * The HTTP API token is also accepted in the ``X-Rasa-Token`` header or as
@@ -38,6 +39,11 @@ logger = logging.getLogger(__name__)
 
 PROCESS_START = time.time()
 FORGET_ACTION = "action_forget_me"
+ASSESS_ACTION = "action_assess"
+FORGET_OFFER = {
+    "text": "If you'd like me to delete this conversation, press the button or say \"delete my conversation\".",
+    "buttons": [{"title": "Delete my conversation", "payload": "/forget_me"}],
+}
 RETENTION_INTERVAL = 60 * 60
 RESERVED_PREFIXES = ("slack:", "telegram:")  # conversations only their own channel can reach
 
@@ -116,9 +122,13 @@ async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, An
 
         tracker = await self.run_action_extract_slots(message.output_channel, tracker)
         await self._run_prediction_loop(message.output_channel, tracker)
+        new_events = list(tracker.events)[count_before:]
+        if any(isinstance(e, ActionExecuted) and e.action_name == ASSESS_ACTION for e in new_events):
+            # after every assessment: a way to delete the conversation ("forget me")
+            tracker.update(BotUttered(FORGET_OFFER["text"], data={"buttons": FORGET_OFFER["buttons"]}))
+            await message.output_channel.send_response(message.sender_id, dict(FORGET_OFFER))
         await self.run_anonymization_pipeline(tracker)
         await self.save_tracker(tracker)
-        new_events = list(tracker.events)[count_before:]
         if any(isinstance(e, ActionExecuted) and e.action_name == FORGET_ACTION for e in new_events):
             from channels.forget import delete_conversation
 
