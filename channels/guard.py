@@ -12,6 +12,8 @@ and, as a safety net, when Rasa loads this project's REST channel. It is idempot
   the person gets a kind message (and the emergency advice if the message names a
   warning sign), their message is kept in the conversation and the conversation
   stays where it was, so it resumes when the action server is back.
+* An empty message gets a short reply and is not parsed; a turn in which the bot
+  would say nothing gets a short "I didn't catch that" instead.
 * Any other failure while handling a message also gets a kind reply, never silence.
 * A person whose conversation was last active before this Rasa process started
   (a restart, a deployment) is greeted back before the reply.
@@ -105,6 +107,9 @@ async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, An
         logger.info("A message of %d characters was not read (limit %d).", len(text), limit)
         await _say(message.output_channel, message.sender_id, safety_net.too_long_reply(text, limit))
         return _collected(message)
+    if text is not None and not text.strip() and not getattr(message, "parse_data", None):
+        await _say(message.output_channel, message.sender_id, [safety_net.EMPTY])
+        return _collected(message)
     logs.remember(text)
 
     turn: Dict[Text, Any] = {"failed": None}
@@ -123,6 +128,10 @@ async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, An
         tracker = await self.run_action_extract_slots(message.output_channel, tracker)
         await self._run_prediction_loop(message.output_channel, tracker)
         new_events = list(tracker.events)[count_before:]
+        if not any(isinstance(e, BotUttered) for e in new_events):
+            # never silence, whatever the model predicted (e.g. a typed "/session_start")
+            tracker.update(BotUttered(safety_net.NOTHING_TO_SAY))
+            await _say(message.output_channel, message.sender_id, [safety_net.NOTHING_TO_SAY])
         if any(isinstance(e, ActionExecuted) and e.action_name == ASSESS_ACTION for e in new_events):
             # after every assessment: a way to delete the conversation ("forget me")
             tracker.update(BotUttered(FORGET_OFFER["text"], data={"buttons": FORGET_OFFER["buttons"]}))

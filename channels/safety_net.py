@@ -47,6 +47,9 @@ ACTION_SERVER_DOWN = (
     "something feels suddenly wrong, contact a doctor or your local emergency number."
 )
 NOT_TEXT = "Sorry, I can only read text messages. Could you type what is happening?"
+NOTHING_TO_SAY = ("Sorry, I didn't catch that. You can tell me about the twitch, spasm or cramp "
+                  "(where it is and how long you've had it), or ask me a question.")
+EMPTY = "I didn't get any words there. Could you tell me what's been happening?"
 WELCOME_BACK = (
     "Welcome back. I was briefly unavailable, but I still have everything you told me, so let's "
     "carry on where we were."

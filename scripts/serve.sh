@@ -17,7 +17,16 @@ RASA_PORT=${RASA_PORT:-5005}
 WEB_ORIGIN=${WEB_ORIGIN:-http://localhost:8080}
 export TWITCH_WEB_ORIGINS=${TWITCH_WEB_ORIGINS:-$WEB_ORIGIN,http://127.0.0.1:8080}
 endpoints=endpoints.yml
-[ "${SCALE:-0}" = 1 ] && endpoints=endpoints.scale.yml
+if [ "${SCALE:-0}" = 1 ]; then   # endpoints.scale.yml reads these; README, "Several instances"
+  endpoints=endpoints.scale.yml
+  export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:5055/webhook}
+  export TRACKER_DB_HOST=${TRACKER_DB_HOST:-127.0.0.1} TRACKER_DB_PORT=${TRACKER_DB_PORT:-5432}
+  export TRACKER_DB_NAME=${TRACKER_DB_NAME:-twitch_check} TRACKER_DB_USER=${TRACKER_DB_USER:-rasa}
+  export TRACKER_DB_LOGIN_DB=${TRACKER_DB_LOGIN_DB:-postgres}
+  export TRACKER_DB_PASSWORD=${TRACKER_DB_PASSWORD:?set TRACKER_DB_PASSWORD for SCALE=1}
+  export REDIS_HOST=${REDIS_HOST:-127.0.0.1} REDIS_PORT=${REDIS_PORT:-6379}
+  export REDIS_PASSWORD=${REDIS_PASSWORD:-} REDIS_DB=${REDIS_DB:-1}
+fi
 if [ -z "${RASA_TOKEN:-}" ]; then
   RASA_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')
   echo "RASA_TOKEN was not set; the HTTP API token for this run is: $RASA_TOKEN"

@@ -121,6 +121,12 @@ class RasaServer:
         self.stop()
         self.start().wait()
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash or an out-of-memory kill would."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=20)
+
 
 @contextlib.contextmanager
 def running_bot(credentials: Optional[Path] = None, log_dir: Optional[Path] = None,
