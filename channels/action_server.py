@@ -79,6 +79,8 @@ def main() -> None:
 
     rasa_sdk.endpoint.create_app = _harden(rasa_sdk.endpoint.create_app)
     sys.argv[0] = "rasa_sdk"
+    if not any(arg == "--actions" or arg.startswith("--actions=") for arg in sys.argv[1:]):
+        sys.argv += ["--actions", "actions"]  # what `rasa run actions` passes by default
     sdk_main()
 
 
