@@ -270,6 +270,8 @@ def _patch_start_up() -> None:
     from channels.forget import retention_days
 
     original = rasa.core.run.load_agent_on_start
+    original_close = rasa.core.run.close_resources
+    tasks: List[asyncio.Future] = []
 
     @wraps(original)
     async def load_agent_on_start(*args: Any, **kwargs: Any) -> Any:
@@ -277,10 +279,17 @@ def _patch_start_up() -> None:
         logs.install_filter()  # Rasa and Sanic have configured their handlers by now
         days = retention_days(os.environ)
         if days is not None and agent is not None:
-            asyncio.ensure_future(_keep_purging(agent, days))
+            tasks.append(asyncio.ensure_future(_keep_purging(agent, days)))
         return agent
 
+    @wraps(original_close)
+    async def close_resources(*args: Any, **kwargs: Any) -> None:
+        while tasks:
+            tasks.pop().cancel()
+        await original_close(*args, **kwargs)
+
     rasa.core.run.load_agent_on_start = load_agent_on_start
+    rasa.core.run.close_resources = close_resources
 
 
 def install() -> None:

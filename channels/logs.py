@@ -9,6 +9,7 @@ are also cut to ``MAX_RECORD_CHARS``, so no log line can carry a whole request b
 """
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from typing import Iterable, Optional, Text
@@ -18,6 +19,7 @@ MAX_RECORD_CHARS = 4000
 MAX_REMEMBERED = 5000
 MIN_LENGTH = 4          # shorter texts ("no", "yes") are too common to redact usefully
 PREFIX_CHARS = 40       # long texts are also redacted when only their start was logged
+WHOLE_WORDS_BELOW = 20  # short texts ("twitch") only as whole words, not inside "validate_twitch_form"
 
 _recent: "OrderedDict[Text, None]" = OrderedDict()
 _lock = threading.Lock()
@@ -53,7 +55,11 @@ def redact(message: Text) -> Text:
     with _lock:
         fragments = sorted(_recent, key=len, reverse=True)
     for fragment in fragments:
-        if fragment in message:
+        if fragment not in message:  # C-speed test first; found fragments are rare
+            continue
+        if len(fragment) < WHOLE_WORDS_BELOW:
+            message = re.sub(r"(?<!\w)" + re.escape(fragment) + r"(?!\w)", REDACTED, message)
+        else:
             message = message.replace(fragment, REDACTED)
     if len(message) > MAX_RECORD_CHARS:
         message = message[:MAX_RECORD_CHARS] + " [cut]"

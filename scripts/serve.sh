@@ -6,7 +6,9 @@
 #
 #   SCALE=1            several-instance mode: PostgreSQL tracker store + Redis lock store from
 #                      endpoints.scale.yml (TRACKER_DB_* and REDIS_* variables; README)
-#   RASA_PORT=5005     another port for this Rasa instance (run several with SCALE=1)
+#   RASA_PORT=5005     another port for this Rasa instance (run several with SCALE=1);
+#   ACTION_PORT=5055, WEB_PORT=8080 likewise; ENDPOINTS=file another endpoints file;
+#   LOG_DIR=logs       where the logs go
 #   WEB_ORIGIN=...     the web page's origin allowed by CORS (default http://localhost:8080)
 #   NO_ACTIONS=1 / NO_WEBCHAT=1   do not start those here (another host or instance runs them)
 set -euo pipefail
@@ -14,12 +16,14 @@ cd "$(dirname "$0")/.."
 credentials=${1:-credentials.yml}
 export RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
 RASA_PORT=${RASA_PORT:-5005}
-WEB_ORIGIN=${WEB_ORIGIN:-http://localhost:8080}
-export TWITCH_WEB_ORIGINS=${TWITCH_WEB_ORIGINS:-$WEB_ORIGIN,http://127.0.0.1:8080}
-endpoints=endpoints.yml
+ACTION_PORT=${ACTION_PORT:-5055}
+WEB_PORT=${WEB_PORT:-8080}
+WEB_ORIGIN=${WEB_ORIGIN:-http://localhost:$WEB_PORT}
+export TWITCH_WEB_ORIGINS=${TWITCH_WEB_ORIGINS:-$WEB_ORIGIN,http://127.0.0.1:$WEB_PORT}
+endpoints=${ENDPOINTS:-endpoints.yml}
 if [ "${SCALE:-0}" = 1 ]; then   # endpoints.scale.yml reads these; README, "Several instances"
   endpoints=endpoints.scale.yml
-  export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:5055/webhook}
+  export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:$ACTION_PORT/webhook}
   export TRACKER_DB_HOST=${TRACKER_DB_HOST:-127.0.0.1} TRACKER_DB_PORT=${TRACKER_DB_PORT:-5432}
   export TRACKER_DB_NAME=${TRACKER_DB_NAME:-twitch_check} TRACKER_DB_USER=${TRACKER_DB_USER:-rasa}
   export TRACKER_DB_LOGIN_DB=${TRACKER_DB_LOGIN_DB:-postgres}
@@ -31,14 +35,15 @@ if [ -z "${RASA_TOKEN:-}" ]; then
   RASA_TOKEN=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(24))')
   echo "RASA_TOKEN was not set; the HTTP API token for this run is: $RASA_TOKEN"
 fi
-mkdir -p logs var
+LOG_DIR=${LOG_DIR:-logs}
+mkdir -p "$LOG_DIR" var
 
 # Runs "$@" again whenever it stops, 2 s later (at most once every 2 s), until this script ends.
 supervise() {
   local name=$1; shift
   while true; do
-    "$@" >> "logs/$name.log" 2>&1 || true
-    echo "$(date -Is) $name stopped; restarting it" | tee -a logs/serve.log >&2
+    "$@" >> "$LOG_DIR/$name.log" 2>&1 || true
+    echo "$(date -Is) $name stopped; restarting it" | tee -a "$LOG_DIR/serve.log" >&2
     sleep 2
   done
 }
@@ -56,16 +61,16 @@ stop_all() {
 }
 trap stop_all EXIT INT TERM
 
-cors=("$WEB_ORIGIN" "http://127.0.0.1:8080")
+cors=("$WEB_ORIGIN" "http://127.0.0.1:$WEB_PORT")
 if [ "${NO_ACTIONS:-0}" != 1 ]; then
-  supervise actions .venv/bin/python -m channels.action_server --port 5055 & pids+=($!)
+  supervise actions .venv/bin/python -m channels.action_server --port "$ACTION_PORT" & pids+=($!)
 fi
 supervise "rasa-$RASA_PORT" .venv/bin/python -m channels.server run --model models/twitch_check.tar.gz \
   --port "$RASA_PORT" --enable-api --auth-token "$RASA_TOKEN" --cors "${cors[@]}" \
   --credentials "$credentials" --endpoints "$endpoints" & pids+=($!)
 if [ "${NO_WEBCHAT:-0}" != 1 ]; then
-  supervise webchat .venv/bin/python webchat/serve.py --host 0.0.0.0 --port 8080 & pids+=($!)
+  supervise webchat .venv/bin/python webchat/serve.py --host 0.0.0.0 --port "$WEB_PORT" & pids+=($!)
 fi
-echo "Web chat: http://localhost:8080   Rasa: http://localhost:$RASA_PORT   logs: logs/"
+echo "Web chat: http://localhost:$WEB_PORT   Rasa: http://localhost:$RASA_PORT   logs: $LOG_DIR/"
 echo "Conversations: $endpoints   Channels: $(grep -E '^[a-z]' "$credentials" | tr -d ':' | tr '\n' ' ')"
 wait

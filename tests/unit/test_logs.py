@@ -35,3 +35,10 @@ def test_debug_records_are_left_alone_and_long_records_are_cut():
     logger, stream = _logger("test.logs.two")
     logger.info("body: %s", "x" * 100_000)
     assert len(stream.getvalue()) < logs.MAX_RECORD_CHARS + 100
+
+
+def test_short_messages_are_removed_as_whole_words_only():
+    logger, stream = _logger("test.logs.three")
+    logs.remember("twitch")
+    logger.error("could not run 'validate_twitch_form' for: twitch")
+    assert stream.getvalue().strip() == f"could not run 'validate_twitch_form' for: {logs.REDACTED}"
