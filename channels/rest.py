@@ -1,7 +1,8 @@
 """Rasa's REST channel, checked (``channels.rest.GuardedRestInput``, path /webhooks/rest/webhook).
 
 * The body must be a JSON object with a non-empty string ``sender`` (at most 128
-  characters) and a string ``message``; anything else gets HTTP 400 with a short
+  characters), a string ``message`` and, if any, an object ``metadata``; anything
+  else gets HTTP 400 with a short
   reason, never a server error.
 * A ``sender`` starting with ``slack:`` or ``telegram:`` gets HTTP 403: those
   conversations belong to the Slack and Telegram channels, whose user and chat ids
@@ -76,11 +77,13 @@ class GuardedRestInput(RestInput):
             if not isinstance(text, str):
                 return _bad("'message' must be a string")
             metadata = body.get("metadata")
+            if metadata is not None and not isinstance(metadata, dict):
+                return _bad("'metadata' must be an object")
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(UserMessage(
                     text, collector, sender, input_channel=self.name(),
-                    metadata=metadata if isinstance(metadata, dict) else None))
+                    metadata=metadata))
             except CancelledError:
                 logger.warning("A REST request was cancelled before the reply was ready.")
             except Exception as e:

@@ -74,6 +74,7 @@ BAD_BODIES = {
     "huge sender": {"sender": "x" * 10_000, "message": "hi"},
     "number message": {"sender": "s", "message": 5},
     "object message": {"sender": "s", "message": {"text": "hi"}},
+    "string metadata": {"sender": "s", "message": "hi", "metadata": "x"},
 }
 
 
