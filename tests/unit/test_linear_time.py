@@ -26,7 +26,7 @@ RUNS = {
 }
 
 
-HARD_TIMEOUT = 1.5  # a backtracking pattern could run for hours: the child process is killed
+HARD_TIMEOUT = 1.0  # a backtracking pattern could run for hours: the child process is killed
 
 
 def _timed(name, text, pipe):
