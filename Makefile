@@ -12,8 +12,11 @@ CHROMIUM := /usr/bin/chromium
 ACTIVE_CREDENTIALS := build/credentials.active.yml
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
+# Rasa's telemetry and error reporting stay off for every target (README, "Privacy").
+export RASA_TELEMETRY_ENABLED := false
+POSTGRES_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
 
-.PHONY: install spacy train chat serve test unit e2e validate story-test nlu-test eval benchmark clean FORCE
+.PHONY: install spacy train chat serve serve-scale databases test unit e2e scale validate story-test nlu-test eval benchmark clean FORCE
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	@python310=$$(scripts/find_python310.sh) || exit 1; \
@@ -29,6 +32,12 @@ $(WEBCHAT): webchat/package.json webchat/package-lock.json
 # Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji
+
+# PostgreSQL and Redis for the scale-out tests (tests/databases.py starts them on 127.0.0.1).
+databases:
+	@if [ -z "$(POSTGRES_INITDB)" ] || ! command -v redis-server >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server; \
+	fi
 
 # Only the channels whose environment variables are set (README, "Chat channels").
 $(ACTIVE_CREDENTIALS): FORCE $(VENV)/.installed
@@ -60,11 +69,19 @@ chat: $(BOT)
 serve: $(BOT) $(WEBCHAT) $(ACTIVE_CREDENTIALS)
 	@scripts/serve.sh $(ACTIVE_CREDENTIALS)
 
+# One of several instances on PostgreSQL + Redis (README, "Several instances").
+serve-scale: $(BOT) $(WEBCHAT) $(ACTIVE_CREDENTIALS)
+	@SCALE=1 scripts/serve.sh $(ACTIVE_CREDENTIALS)
+
 unit: install
 	$(PY) -m pytest tests/unit tests/channels -q -p no:cacheprovider
 
 e2e: $(BOT) install $(CHROMIUM)
 	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
+
+# Two Rasa instances on PostgreSQL + Redis.
+scale: $(BOT) install databases
+	$(PY) -m pytest tests/scale -q -p no:cacheprovider
 
 validate: install
 	$(RASA) data validate --fail-on-warnings
@@ -82,7 +99,7 @@ eval: $(BOT)
 benchmark: $(BOT)
 	$(PY) -m tests.eval.benchmark
 
-test: validate $(BOT) install $(CHROMIUM)
+test: validate $(BOT) install $(CHROMIUM) databases
 	$(PY) -m pytest tests -q -p no:cacheprovider
 	$(MAKE) --no-print-directory story-test nlu-test eval
 

@@ -6,6 +6,18 @@ server; Telegram's self-hosted Bot API server is a real deployment option) and t
 fix start-up and duplicate-delivery behaviour; see each module for the reasons.
 Referenced from credentials.channels.yml as ``channels.slack.ConfigurableSlackInput``
 and ``channels.telegram.ResilientTelegramInput``.
+
+Around every channel (README, "Reliability" and "Privacy"):
+
+* ``guard``: limits, action-server fallbacks, welcome back, forget-me deletion,
+  retention, the token header; installed by ``python -m channels.server`` (Rasa) and
+  by loading ``rest``/``socketio``.
+* ``safety_net``: the replies that need neither the model nor the action server,
+  including the offline red-flag check (``red_flag_reply``).
+* ``rest``, ``socketio``: Rasa's REST and socket.io channels with request checks.
+* ``logs``: keeps message text out of the logs; ``forget``: deleting conversations;
+  ``locks``: an atomic Redis lock store for several instances;
+  ``action_server``: ``python -m channels.action_server``, the hardened action server.
 """
 
 import os

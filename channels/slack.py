@@ -10,6 +10,13 @@ real Slack could ever receive the bot's replies. This subclass only adds:
   Slack's retry reason is ``http_timeout``; any other retry of the same event
   (e.g. ``http_error``) would be answered a second time.
 
+* conversation ids prefixed with ``slack:`` (``slack:U42``), so that no other
+  channel can address a Slack user's conversation (the REST and web chat channels
+  refuse such ids; Slack user ids are not secret).
+* a validly signed request that cannot be processed (malformed event, unknown
+  payload) is acknowledged with HTTP 200 and ``X-Slack-No-Retry`` instead of a
+  500 that Slack would keep retrying; its body is never logged.
+
 Everything else (signature check, DMs, mentions, buttons as blocks) is Rasa's own.
 """
 
@@ -20,13 +27,14 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
-from sanic import response
+from sanic import Blueprint, response
 from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api/"
+CONVERSATION_PREFIX = "slack:"
 # Slack retries an event at most 3 times within about an hour; a few thousand
 # remembered ids cover that comfortably for one Rasa process.
 MAX_REMEMBERED_EVENTS = 5000
@@ -108,9 +116,42 @@ class ConfigurableSlackInput(SlackInput):
             return response.text(
                 "", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"}
             )
+        if sender_id and not sender_id.startswith(CONVERSATION_PREFIX):
+            sender_id = CONVERSATION_PREFIX + sender_id
         return await super().process_message(
             request, on_new_message, text, sender_id, metadata
         )
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        bp = super().blueprint(on_new_message)
+
+        def acknowledged() -> Any:
+            return response.text(
+                "", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"}
+            )
+
+        @bp.exception(Exception)
+        async def malformed(request: Request, exception: Exception) -> Any:
+            status = getattr(exception, "status_code", 500) or 500
+            if status < 500 and status != 400:
+                return response.text("", status=status)
+            logger.warning(
+                "Could not process a Slack request (%s); acknowledged so that Slack "
+                "does not retry it.", type(exception).__name__,
+            )
+            return acknowledged()
+
+        @bp.middleware("response")
+        async def no_server_errors(request: Request, resp: Any) -> Any:
+            if resp is not None and resp.status >= 500:
+                logger.warning("Could not process a Slack request; acknowledged instead of %s.",
+                               resp.status)
+                return acknowledged()
+            return None
+
+        return bp
 
     def get_output_channel(
         self, channel: Optional[Text] = None, thread_id: Optional[Text] = None

@@ -14,6 +14,12 @@ no way to use another Bot API server or Telegram's webhook secret. This subclass
 * answers callback queries (button presses) so Telegram stops the spinner.
 * maps Telegram's ``/start`` command to the greeting intent (``start_intent``).
 
+* conversation ids prefixed with ``telegram:`` (``telegram:123456``), so that no
+  other channel can address a Telegram chat's conversation (the REST and web chat
+  channels refuse such ids; chat ids are not secret). Replies go to the chat id.
+* an update that cannot be processed (malformed, unexpected types) is answered
+  with HTTP 200, so Telegram does not redeliver it; its body is never logged.
+
 Buttons already become inline keyboards in Rasa's ``TelegramOutput``.
 """
 
@@ -32,6 +38,15 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_TELEGRAM_API_BASE_URL = "https://api.telegram.org"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+CONVERSATION_PREFIX = "telegram:"
+
+
+def chat_id(recipient_id: Text) -> Text:
+    """The Telegram chat id inside a conversation id (``telegram:123`` -> ``123``)."""
+    recipient_id = str(recipient_id)
+    if recipient_id.startswith(CONVERSATION_PREFIX):
+        return recipient_id[len(CONVERSATION_PREFIX):]
+    return recipient_id
 
 
 class ConfigurableTelegramOutput(TelegramOutput):
@@ -47,6 +62,9 @@ class ConfigurableTelegramOutput(TelegramOutput):
         # TelegramOutput cannot pass aiogram's `server` through; set it after.
         self.server = TelegramAPIServer.from_base(api_base_url.rstrip("/"))
         self.secret_token = secret_token
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        await super().send_response(chat_id(recipient_id), message)
 
     async def set_webhook(self, url: Text, *args: Any, **kwargs: Any) -> bool:
         # aiogram 2.15 predates `secret_token` (Bot API 6.1), so call the method
@@ -138,6 +156,8 @@ class ResilientTelegramInput(TelegramInput):
             # it after /restart); without this it would be an unknown intent.
             if self.start_intent and (message.text or "").strip() == "/start":
                 message.text = self.start_intent
+            if message.sender_id and not message.sender_id.startswith(CONVERSATION_PREFIX):
+                message.sender_id = CONVERSATION_PREFIX + message.sender_id
             await on_new_message(message)
 
         bp = super().blueprint(handle)
@@ -160,6 +180,17 @@ class ResilientTelegramInput(TelegramInput):
                 except Exception as e:
                     logger.warning("answerCallbackQuery failed: %s", e)
             return None
+
+        @bp.exception(Exception)
+        async def malformed(request: Request, exception: Exception) -> Any:
+            status = getattr(exception, "status_code", 500) or 500
+            if status < 500 and status != 400:
+                return response.text("", status=status)
+            logger.warning(
+                "Could not process a Telegram update (%s); acknowledged so that "
+                "Telegram does not redeliver it.", type(exception).__name__,
+            )
+            return response.text("success")
 
         @bp.listener("after_server_start")
         async def start_setting_webhook(app: Sanic, *_: Any) -> None:

@@ -7,8 +7,9 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$ACTION_PORT") 2>/dev/null; then
   echo "Port $ACTION_PORT is busy (is 'make serve' running?). Stop it first." >&2
   exit 1
 fi
-mkdir -p logs
-.venv/bin/rasa run actions --port "$ACTION_PORT" > logs/actions.log 2>&1 &
+export RASA_TELEMETRY_ENABLED=false
+mkdir -p logs var
+.venv/bin/python -m channels.action_server --port "$ACTION_PORT" > logs/actions.log 2>&1 &
 actions_pid=$!
 trap 'kill "$actions_pid" 2>/dev/null || true; wait "$actions_pid" 2>/dev/null || true' EXIT
 echo "Starting Twitch Check (action server log: logs/actions.log)..."
@@ -18,4 +19,5 @@ for _ in $(seq 1 120); do
   sleep 1
 done
 # Library deprecation warnings are noise in a chat window.
-PYTHONWARNINGS=ignore .venv/bin/rasa shell --model models/twitch_check.tar.gz --endpoints endpoints.yml
+# Conversations are kept in var/conversations.db (endpoints.yml); channels.server adds the guards.
+PYTHONWARNINGS=ignore .venv/bin/python -m channels.server shell --model models/twitch_check.tar.gz --endpoints endpoints.yml

@@ -19,6 +19,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .knowledge import KnowledgeBase, load
+from .text import MAX_READ_CHARS
 
 SPAN_GROUP = "findings"
 # What ConText categories mean for a mention (the lexicon's `context` section defines the rules).
@@ -135,14 +136,30 @@ class LexiconMatcher:
         vocab = doc.vocab.strings
         spans = [Span(doc, start, end, label=vocab[match_id])
                  for match_id, start, end in [*self.phrases(doc), *self.patterns(doc)]]
-        # A match inside a longer one is the longer one's word: "choking on" is about swallowing,
-        # "cramp in my chest" is chest pain, and a look-alike ("benign") hides what it contains.
-        longer = [s for s in spans if not any(
-            o is not s and o.start <= s.start and s.end <= o.end and len(o) > len(s)
-            and (o.label_ == "BENIGN" or s.label_ not in self.kept_inside) for o in spans)]
-        doc.spans[SPAN_GROUP] = sorted({(s.start, s.end, s.label_): s for s in longer
+        doc.spans[SPAN_GROUP] = sorted({(s.start, s.end, s.label_): s for s in self._outermost(spans)
                                         if s.label_ != "BENIGN"}.values(), key=lambda s: (s.start, s.end))
         return doc
+
+    def _outermost(self, spans: List[Span]) -> List[Span]:
+        """A match inside a longer one is the longer one's word: "choking on" is about swallowing,
+        "cramp in my chest" is chest pain, and a look-alike ("benign") hides what it contains.
+        Symptom words (kept_inside) stay inside a longer finding, never inside a look-alike.
+        One sweep in start order: linear after sorting, however many matches there are."""
+        kept, widest, widest_benign = [], None, None   # (end, start) of the span reaching furthest
+
+        def covers(widest, span) -> bool:  # an earlier span contains this one and is longer
+            return widest is not None and (widest[0] > span.end or (widest[0] == span.end and widest[1] < span.start))
+
+        def wider(widest, span):
+            return (span.end, span.start) if widest is None or span.end > widest[0] else widest
+
+        for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+            if not (covers(widest_benign, span) or (span.label_ not in self.kept_inside and covers(widest, span))):
+                kept.append(span)
+            widest = wider(widest, span)
+            if span.label_ == "BENIGN":
+                widest_benign = wider(widest_benign, span)
+        return kept
 
 
 def _both_ways(spec: Dict[str, list]) -> Dict[str, list]:
@@ -223,13 +240,17 @@ def pipeline():
 def read(text: str) -> Reading:
     """Every lexicon finding in one message, with what its clause says about it."""
     nlp, matcher, context, kinds, hereditary = pipeline()
-    clean = normalise(text)
-    doc = context(matcher(nlp(clean)))
-    mentions = tuple(
-        Mention(span.label_, span.text, kinds[span.label_], _categories(span), span.label_ in hereditary)
-        for span in doc.spans[SPAN_GROUP]
-    )
-    return Reading(text, clean, mentions)
+    clean = normalise(text[:MAX_READ_CHARS])
+    mentions = []
+    # ConText compares every cue with every other one in a doc, so each sentence that mentions a
+    # finding is read on its own: the cost grows with the text, not with its square.
+    for sentence in matcher(nlp(clean)).sents:
+        if not any(sentence.start <= s.start < sentence.end for s in sentence.doc.spans[SPAN_GROUP]):
+            continue
+        doc = context(matcher(sentence.as_doc()))
+        mentions += [Mention(span.label_, span.text, kinds[span.label_], _categories(span), span.label_ in hereditary)
+                     for span in doc.spans[SPAN_GROUP]]
+    return Reading(text, clean, tuple(mentions))
 
 
 def _categories(span: Span) -> frozenset:

@@ -17,6 +17,10 @@ from typing import Iterable, List, Optional
 import dateparser
 from text_to_num import alpha2digit
 
+# The longest message the channels accept (channels/guard.py); the engine reads no more of a text,
+# so its cost is bounded whatever it is given.
+MAX_READ_CHARS = 2000
+
 WORD_NUMBERS = {
     "zero": 0, "none": 0, "no": 0, "half": 0.5, "a": 1, "an": 1, "one": 1, "once": 1,
     "two": 2, "twice": 2, "couple": 2, "pair": 2, "three": 3, "few": 3, "four": 4,
@@ -62,7 +66,7 @@ YES_PHRASES = (
 def normalise(text: str) -> str:
     """Lowercase, drop apostrophes ("can't" -> "cant"), number words as digits ("twenty one" -> 21),
     other punctuation as spaces; single spaces only."""
-    text = (text or "").lower().replace("’", "'").replace("'", "")
+    text = (text or "")[:MAX_READ_CHARS].lower().replace("’", "'").replace("'", "")
     text = re.sub(r"[,;:!?()]", " , ", text)  # a clause break, so "no, feeling normal" is not "no feeling"
     text = re.sub(r"[^a-z0-9.,\-–\s]", " ", text)
     text = re.sub(r"\s+", " ", text)
@@ -211,6 +215,8 @@ def duration_days(text: str, today: Optional[date] = None) -> Optional[float]:
     exact, vague = [], []
     more = 1 if MORE_THAN.search(clean) else 0
     for unit, days in DAYS_PER_UNIT.items():
+        if unit not in clean:
+            continue  # a plain substring test first: cheap, and most units are never said
         amount = _amount_before(clean, unit + r"s?\b")
         if amount is not None:
             exact.append(amount * days + more)
@@ -219,7 +225,7 @@ def duration_days(text: str, today: Optional[date] = None) -> Optional[float]:
         elif re.search(r"\b" + unit + r"s\b", clean) and re.search(r"\b(few|some|several|couple)\b", clean):
             vague.append(3 * days)
     for index, day in enumerate(WEEKDAYS):
-        if re.search(r"\b" + day + r"\b", clean):
+        if day in clean and re.search(r"\b" + day + r"\b", clean):
             since = (today.weekday() - index) % 7 or 7
             exact.append(since + 7 if re.search(r"\blast\s+" + day, clean) and since < 7 else since)
     for computed in (_days_since_holiday(clean, today), _days_since_date(clean, today)):

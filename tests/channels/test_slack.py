@@ -196,7 +196,7 @@ def test_signed_direct_message_gets_reply_posted_to_slack():
             assert posts[0]["channel"] == "D123"
             # the reply went out with the bot token, to the configured API server
             assert h.slack.calls[0][2] == f"Bearer {BOT_TOKEN}"
-            assert h.received[0].sender_id == "U42"
+            assert h.received[0].sender_id == "slack:U42"  # keyed to Slack only
 
     run(scenario())
 

@@ -259,7 +259,7 @@ def test_buttons_become_an_inline_keyboard_and_a_press_is_answered():
             assert [q["callback_query_id"] for q in h.api.called("answerCallbackQuery")
                     ] == ["cbq-77"]
             assert h.received[-1].text == "/affirm"
-            assert h.received[-1].sender_id == str(CHAT_ID)  # one conversation per chat
+            assert h.received[-1].sender_id == f"telegram:{CHAT_ID}"  # one conversation per chat, Telegram only
             assert h.api.called("sendMessage")[1]["text"] == "Noted: yes."
 
     asyncio.run(scenario())
@@ -335,9 +335,9 @@ def test_active_credentials_start_only_configured_channels(tmp_path, monkeypatch
     active.write_text(channels.active_credentials(str(repo / "credentials.channels.yml")))
     loaded = rasa.core.run.create_http_input_channels(None, str(active))
     assert sorted(type(c).__name__ for c in loaded) == [
-        "ResilientTelegramInput", "RestInput", "SocketIOInput"]
+        "GuardedRestInput", "GuardedSocketIOInput", "ResilientTelegramInput"]
     [telegram] = [c for c in loaded if isinstance(c, ResilientTelegramInput)]
     assert telegram.secret_token == SECRET
     assert telegram.api_base_url == "https://api.telegram.org"
-    socketio = [c for c in loaded if type(c).__name__ == "SocketIOInput"][0]
+    socketio = [c for c in loaded if type(c).__name__ == "GuardedSocketIOInput"][0]
     assert socketio.session_persistence is True

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import ROOT, free_port, wait_for
+from tests.servers import ROOT, wait_for
 
 RESULTS = ROOT / "test-results"
 SCREENSHOTS = RESULTS / "screenshots"
@@ -33,7 +33,7 @@ def bot_servers(bot):
     if not (ROOT / "webchat/node_modules/rasa-webchat/lib/index.js").exists():
         pytest.fail("webchat/node_modules missing: run `npm ci --prefix webchat`.")
     LOGS.mkdir(parents=True, exist_ok=True)
-    web_port = free_port()
+    web_port = bot.web_port  # the only origin Rasa's CORS allows
     log = LOGS / "webchat.log"
     web = subprocess.Popen(
         [sys.executable, str(ROOT / "webchat/serve.py"), "--host", "127.0.0.1", "--port", str(web_port),

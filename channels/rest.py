@@ -1,0 +1,93 @@
+"""Rasa's REST channel, checked (``channels.rest.GuardedRestInput``, path /webhooks/rest/webhook).
+
+* The body must be a JSON object with a non-empty string ``sender`` (at most 128
+  characters), a string ``message`` and, if any, an object ``metadata``; anything
+  else gets HTTP 400 with a short
+  reason, never a server error.
+* A ``sender`` starting with ``slack:`` or ``telegram:`` gets HTTP 403: those
+  conversations belong to the Slack and Telegram channels, whose user and chat ids
+  are not secret, so the REST channel must not reach them.
+* Nothing the person wrote is logged (Rasa's version logs the text on failures).
+* Loading this channel also installs ``channels.guard`` (limits, fallbacks), so
+  ``rasa run --credentials credentials.yml`` is guarded even without
+  ``python -m channels.server``.
+"""
+
+import logging
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from channels import guard
+
+logger = logging.getLogger(__name__)
+
+MAX_SENDER_CHARS = 128
+
+guard.install()
+
+
+def _bad(reason: Text, status: int = 400) -> Any:
+    return response.json({"error": reason}, status=status)
+
+
+def check_sender(sender: Any) -> Optional[Text]:
+    """Why this sender id is refused, or None if it is fine."""
+    if not isinstance(sender, str) or not sender.strip():
+        return "'sender' must be a non-empty string"
+    if len(sender) > MAX_SENDER_CHARS:
+        return f"'sender' must be at most {MAX_SENDER_CHARS} characters"
+    if sender.lower().startswith(guard.RESERVED_PREFIXES):
+        return "this conversation belongs to another channel"
+    return None
+
+
+class GuardedRestInput(RestInput):
+    """REST input channel with request checks; see the module docstring."""
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "GuardedRestInput":
+        return cls()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> Any:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> Any:
+            try:
+                body = request.json
+            except Exception:
+                return _bad("the body must be JSON")
+            if not isinstance(body, dict):
+                return _bad("the body must be a JSON object")
+            sender, text = body.get("sender"), body.get("message", "")
+            problem = check_sender(sender)
+            if problem:
+                return _bad(problem, 403 if "another channel" in problem else 400)
+            if text is None:
+                text = ""
+            if not isinstance(text, str):
+                return _bad("'message' must be a string")
+            metadata = body.get("metadata")
+            if metadata is not None and not isinstance(metadata, dict):
+                return _bad("'metadata' must be an object")
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(
+                    text, collector, sender, input_channel=self.name(),
+                    metadata=metadata))
+            except CancelledError:
+                logger.warning("A REST request was cancelled before the reply was ready.")
+            except Exception as e:
+                logger.error("A REST message could not be handled (%s).", type(e).__name__)
+            return response.json(collector.messages)
+
+        return webhook

@@ -1,0 +1,23 @@
+"""Runs Rasa with Twitch Check's guards: ``python -m channels.server run ...`` (any `rasa` command).
+
+The same as the ``rasa`` command, after ``channels.guard.install()`` (README,
+"Reliability and privacy"). ``make serve``, ``make chat`` and the tests start Rasa this way.
+"""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")  # before Rasa reads it
+    from channels import guard
+
+    guard.install()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""Deleting conversations from Rasa's SQL tracker store (SQLite file): forget me and retention."""
+import asyncio
+import time
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from channels.forget import delete_conversation, purge_older_than, retention_days
+
+DAY = 24 * 3600
+
+
+def _store(tmp_path):
+    return SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+
+
+def _save(store, sender, when):
+    tracker = DialogueStateTracker.from_events(sender, [
+        ActionExecuted("action_listen", timestamp=when),
+        UserUttered("my eyelid twitches", timestamp=when + 1)])
+    asyncio.run(store.save(tracker))
+
+
+def test_forget_me_deletes_only_that_conversation(tmp_path):
+    store = _store(tmp_path)
+    _save(store, "alice", time.time())
+    _save(store, "bob", time.time())
+    assert delete_conversation(store, "alice") == 2
+    assert asyncio.run(store.retrieve("alice")) is None
+    assert asyncio.run(store.retrieve("bob")) is not None
+
+
+def test_retention_deletes_conversations_idle_longer_than_the_setting(tmp_path):
+    store = _store(tmp_path)
+    now = time.time()
+    _save(store, "old", now - 40 * DAY)
+    _save(store, "recent", now - 2 * DAY)
+    assert purge_older_than(store, 30, now=now) == 1
+    assert sorted(asyncio.run(store.keys())) == ["recent"]
+
+
+def test_retention_setting():
+    assert retention_days({}) == 30
+    assert retention_days({"TWITCH_RETENTION_DAYS": "7"}) == 7
+    assert retention_days({"TWITCH_RETENTION_DAYS": "0"}) is None
+    assert retention_days({"TWITCH_RETENTION_DAYS": "off"}) is None
