@@ -17,7 +17,7 @@ from typing import Dict, List
 
 from actions.medical.knowledge import LEVELS
 from tests.servers import Bot, running_bot
-from tests.vignettes.people import VIGNETTE_SETS, answer, load_vignettes
+from tests.vignettes.people import EVAL_SETS, VIGNETTE_SETS, answer, load_vignettes
 
 TARGETS = {"safe": 1.0, "exact": 0.9, "top3": 0.9, "allowed": 1.0}
 SELF_CARE_EXACT = 0.85
@@ -117,7 +117,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default="test-results/eval")
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--sets", nargs="+", default=list(VIGNETTE_SETS), choices=list(VIGNETTE_SETS))
+    parser.add_argument("--sets", nargs="+", default=list(EVAL_SETS), choices=list(VIGNETTE_SETS))
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
