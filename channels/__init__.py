@@ -61,3 +61,21 @@ def active_credentials(
         out.extend(kept)
     return "\n".join(out) + "\n"
 
+
+def acknowledge_malformed(blueprint, platform: Text, acknowledged) -> None:
+    """A validly signed but malformed request gets the platform's "received" answer, never a 500
+    (which the platform would retry): client errors keep their status, and nothing of the request
+    is logged but its kind."""
+    import logging
+
+    from sanic import response
+
+    @blueprint.exception(Exception)
+    async def malformed(request, exception):
+        status = getattr(exception, "status_code", 500) or 500
+        if status < 500 and status != 400:
+            return response.text("", status=status)
+        logging.getLogger(__name__).warning(
+            "Could not process a %s request (%s); acknowledged so that it is not sent again.",
+            platform, type(exception).__name__)
+        return acknowledged()

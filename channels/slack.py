@@ -31,6 +31,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels import acknowledge_malformed
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_SLACK_API_BASE_URL = "https://slack.com/api/"
@@ -132,16 +134,7 @@ class ConfigurableSlackInput(SlackInput):
                 "", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"}
             )
 
-        @bp.exception(Exception)
-        async def malformed(request: Request, exception: Exception) -> Any:
-            status = getattr(exception, "status_code", 500) or 500
-            if status < 500 and status != 400:
-                return response.text("", status=status)
-            logger.warning(
-                "Could not process a Slack request (%s); acknowledged so that Slack "
-                "does not retry it.", type(exception).__name__,
-            )
-            return acknowledged()
+        acknowledge_malformed(bp, "Slack", acknowledged)
 
         @bp.middleware("response")
         async def no_server_errors(request: Request, resp: Any) -> Any:

@@ -34,6 +34,8 @@ from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 
+from channels import acknowledge_malformed
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_TELEGRAM_API_BASE_URL = "https://api.telegram.org"
@@ -181,16 +183,7 @@ class ResilientTelegramInput(TelegramInput):
                     logger.warning("answerCallbackQuery failed: %s", e)
             return None
 
-        @bp.exception(Exception)
-        async def malformed(request: Request, exception: Exception) -> Any:
-            status = getattr(exception, "status_code", 500) or 500
-            if status < 500 and status != 400:
-                return response.text("", status=status)
-            logger.warning(
-                "Could not process a Telegram update (%s); acknowledged so that "
-                "Telegram does not redeliver it.", type(exception).__name__,
-            )
-            return response.text("success")
+        acknowledge_malformed(bp, "Telegram", lambda: response.text("success"))
 
         @bp.listener("after_server_start")
         async def start_setting_webhook(app: Sanic, *_: Any) -> None:
