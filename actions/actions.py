@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from .interview import (corrected_topics, is_correction, is_digression, looks_like_a_complaint,
                         pending_warning_topics, plan, topics_answered_by, understood)
 from .medical import text as parse
+from .medical import reader
 from .medical.assessment import assess, explain_cause, render
 from .medical.knowledge import TOPICS, load
 
@@ -29,6 +30,18 @@ def user_texts(tracker: Tracker) -> List[str]:
     """What the person said, word for word. Buttons send words too, so a message starting with
     "/" was typed: "/ my face is drooping" is read like any other message."""
     return [m["text"] for m in user_messages(tracker)]
+
+
+def keep_readings(tracker: Tracker) -> List[Dict[Text, Any]]:
+    """Each message is read once, when it arrives: its findings, with their context, are kept in
+    the conversation (slot `readings`), and the engine uses them instead of reading the words again,
+    in this action server or another one."""
+    kept = tracker.get_slot("readings") or []
+    for record in kept:
+        reader.remember(record)
+    known = {record.get("text") for record in kept}
+    new = [reader.as_record(reader.read(text)) for text in dict.fromkeys(user_texts(tracker)) if text not in known]
+    return [SlotSet("readings", kept + new)] if new else []
 
 
 def remarks(tracker: Tracker) -> List[str]:
@@ -96,6 +109,7 @@ class ValidateTwitchForm(FormValidationAction):
                     stopping=bool(tracker.get_slot("stopping")))
 
     async def run(self, dispatcher, tracker, domain):
+        kept = keep_readings(tracker)
         requested = tracker.get_slot("requested_slot")
         text = tracker.latest_message.get("text") or ""
         if requested and _is_digression(tracker):
@@ -111,7 +125,7 @@ class ValidateTwitchForm(FormValidationAction):
         if starting and await self.required_slots([], dispatcher, tracker, domain):
             # Only when there is something to ask: a warning sign goes straight to the advice.
             dispatcher.utter_message(text=load().conversation["interview"]["start"])
-        return events + await super().run(dispatcher, tracker, domain)
+        return kept + events + await super().run(dispatcher, tracker, domain)
 
     @staticmethod
     def _answer_digression(dispatcher, tracker: Tracker, requested: str) -> List[Dict[Text, Any]]:
@@ -184,10 +198,11 @@ class ActionAssess(Action):
         return "action_assess"
 
     async def run(self, dispatcher, tracker, domain):
+        kept = keep_readings(tracker)
         assessment = current_assessment(tracker)
         if assessment.level not in ("emergency", "urgent") and _warning_questions_left(tracker):
-            return [FollowupAction("twitch_form")]
-        return _tell_assessment(dispatcher, assessment)
+            return kept + [FollowupAction("twitch_form")]
+        return kept + _tell_assessment(dispatcher, assessment)
 
 
 class ActionCheckEmergency(Action):
@@ -199,10 +214,11 @@ class ActionCheckEmergency(Action):
         return "action_check_emergency"
 
     async def run(self, dispatcher, tracker, domain):
+        kept = keep_readings(tracker)
         assessment = current_assessment(tracker)
         if assessment.level in ("emergency", "urgent"):
-            return _tell_assessment(dispatcher, assessment)
-        return [FollowupAction("twitch_form")]
+            return kept + _tell_assessment(dispatcher, assessment)
+        return kept + [FollowupAction("twitch_form")]
 
 
 def _interview_if_described(tracker: Tracker) -> List[Dict[Text, Any]]:

@@ -32,7 +32,6 @@ ASKED_WHEN = {
     "pain": lambda found: "recent_injury" in found,
     "diet": lambda found: bool({"long_duration", "multiple_areas", "tiredness", "restricted_diet"} & found),
 }
-SLEEP_WORDS = re.compile(r"\b(sleep|slept|sleeping|kip|bed|night s sleep)\b")
 
 
 def places(said: str) -> List[str]:
@@ -45,7 +44,7 @@ def places(said: str) -> List[str]:
 ANSWER_SHAPES = {
     "duration": lambda said: parse.duration_days(said) is not None,
     "sleep": lambda said: parse.hours(said) is not None,
-    "caffeine": lambda said: parse.caffeine_cups(said) is not None or bool(re.search(r"\b(coffee|tea|cola|energy|caffeine|decaf|drink)", said)),
+    "caffeine": lambda said: parse.caffeine_cups(said) is not None or bool(parse.says_any(said, _turn_words("drinks"))),
     "location": lambda said: bool(places(said)),
 }
 
@@ -94,9 +93,9 @@ def topics_answered_by(message: str, loose: bool = False, kb: Optional[Knowledge
     if places(message):
         answered["location"] = message
     time_words = r"\b(for|since|past|last|ago|started|began)\b" if not loose else r"\b(days?|weeks?|months?|years?|hours?|since|yesterday)\b"
-    if re.search(time_words, clean) and not SLEEP_WORDS.search(clean) and parse.duration_days(message) is not None:
+    if re.search(time_words, clean) and not parse.says_any(clean, _turn_words("sleep")) and parse.duration_days(message) is not None:
         answered["duration"] = message
-    if loose and SLEEP_WORDS.search(clean) and parse.hours(message) is not None:
+    if loose and parse.says_any(clean, _turn_words("sleep")) and parse.hours(message) is not None:
         answered["sleep"] = message
     if loose and parse.caffeine_cups(message, bare_numbers=False):
         answered["caffeine"] = message

@@ -9,6 +9,8 @@ denies tingling and reports slurred speech.
 
 Built once per process; each text is read once (cached), however often the plan asks.
 """
+import hashlib
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -236,9 +238,38 @@ def pipeline():
     return nlp, matcher, context, kinds, hereditary
 
 
-@lru_cache(maxsize=4096)
+# Readings kept in the conversation (a Rasa slot), by text: a message is read once, when it arrives.
+_KEPT: Dict[str, Reading] = {}
+
+
+def as_record(reading: Reading) -> dict:
+    """A reading as plain data, stamped with the lexicon it was read with."""
+    return {"text": reading.text, "lexicon": lexicon_version(),
+            "mentions": [[m.finding, m.words, m.kind, sorted(m.categories), m.hereditary] for m in reading.mentions]}
+
+
+def remember(record: dict) -> None:
+    """Use a reading kept in the conversation instead of reading the words again; one made with
+    another version of the lexicon is ignored (the words are read afresh)."""
+    if record.get("lexicon") == lexicon_version() and record.get("text") not in _KEPT:
+        mentions = tuple(Mention(f, w, k, frozenset(c), h) for f, w, k, c, h in record["mentions"])
+        _KEPT[record["text"]] = Reading(record["text"], normalise(record["text"][:MAX_READ_CHARS]), mentions)
+        while len(_KEPT) > 4096:
+            _KEPT.pop(next(iter(_KEPT)))
+
+
+@lru_cache(maxsize=1)
+def lexicon_version() -> str:
+    return hashlib.sha256(json.dumps(load().lexicon, sort_keys=True).encode()).hexdigest()[:12]
+
+
 def read(text: str) -> Reading:
     """Every lexicon finding in one message, with what its clause says about it."""
+    return _KEPT.get(text) or _read(text)
+
+
+@lru_cache(maxsize=4096)
+def _read(text: str) -> Reading:
     nlp, matcher, context, kinds, hereditary = pipeline()
     clean = normalise(text[:MAX_READ_CHARS])
     mentions = []

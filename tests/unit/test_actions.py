@@ -159,7 +159,7 @@ def test_an_emergency_statement_gets_emergency_advice_at_once():
 def test_an_unclear_alarm_starts_the_interview_with_warning_signs_first():
     tracker = make_tracker([user("something is really wrong with my leg", "emergency", 0.55)])
     events, said = run_events(ActionCheckEmergency(), tracker)
-    assert events == [{"event": "followup", "name": "twitch_form", "timestamp": None}] and not said
+    assert events[-1] == {"event": "followup", "name": "twitch_form", "timestamp": None} and not said
 
 
 def test_an_answer_misread_as_start_over_is_kept_not_obeyed():
@@ -210,7 +210,7 @@ def test_no_assessment_below_urgent_before_the_warning_sign_questions():
     """An opening the NLU misread as a correction goes to the interview, not to an assessment."""
     misread = make_tracker([user("GP thinks it's anxiety, it's not going away though", "correct", 0.9)])
     events, said = run_events(ActionAssess(), misread)
-    assert events == [{"event": "followup", "name": "twitch_form", "timestamp": None}] and not said
+    assert events[-1] == {"event": "followup", "name": "twitch_form", "timestamp": None} and not said
 
 
 def test_stop_still_asks_the_warning_sign_questions_first():
@@ -231,3 +231,21 @@ def test_a_correction_the_nlu_read_as_an_answer_still_corrects():
     slots, said = run(ValidateTwitchForm(), tracker)
     assert slots["duration"] == "sorry, 3 DAYS not weeks" and slots["numbness"] is None
     assert "duration" in said[0] and slots["requested_slot"] == "numbness"
+
+
+def test_each_message_is_read_once_and_its_findings_kept_in_the_conversation():
+    from actions.medical import reader
+    slots, _ = run(ValidateTwitchForm(), make_tracker([OPENING]))
+    [kept] = slots["readings"]
+    assert kept["text"] == OPENING["text"] and ["high_caffeine"] == [m[0] for m in kept["mentions"] if m[0] == "high_caffeine"]
+    # The engine uses what the conversation kept rather than reading the words again...
+    said = "my thumb moves by itself"
+    claim = {**reader.as_record(reader.read(said)), "mentions": [["breathing_trouble", "x", "symptom", [], False]]}
+    events, replies = run_events(ActionAssess(), make_tracker([user(said)], {"readings": [claim]}))
+    assert replies[0].startswith("🔴 EMERGENCY")
+    # ...unless it was read with another version of the lexicon.
+    other = "my little toe moves by itself"
+    stale = {**reader.as_record(reader.read(other)), "lexicon": "older", "mentions": [["breathing_trouble", "x", "symptom", [], False]]}
+    _, replies = run_events(ActionAssess(), make_tracker([user(other)], {**{t: "no" for t in ("weakness", "numbness", "wasting", "bulbar")},
+                                                                         "readings": [stale]}))
+    assert not replies or not replies[0].startswith("🔴")
