@@ -17,7 +17,8 @@ and, as a safety net, when Rasa loads this project's REST channel. It is idempot
 * Any other failure while handling a message also gets a kind reply, never silence.
 * A person whose conversation was last active before this Rasa process started
   (a restart, a deployment) is greeted back before the reply.
-* Every assessment ends with a "Delete my conversation" button (``/forget_me``).
+* Every assessment ends with a "Delete my conversation" button (it sends those words: typed text
+  starting with "/" is never an intent, nlp/components.py).
 * After ``action_forget_me`` the conversation is deleted from the tracker store, and
   conversations older than ``TWITCH_RETENTION_DAYS`` (30) are deleted every hour.
 * The HTTP API token is also accepted in the ``X-Rasa-Token`` header or as
@@ -44,7 +45,7 @@ FORGET_ACTION = "action_forget_me"
 ASSESS_ACTION = "action_assess"
 FORGET_OFFER = {
     "text": "If you'd like me to delete this conversation, press the button or say \"delete my conversation\".",
-    "buttons": [{"title": "Delete my conversation", "payload": "/forget_me"}],
+    "buttons": [{"title": "Delete my conversation", "payload": "delete my conversation"}],
 }
 RETENTION_INTERVAL = 60 * 60
 RESERVED_PREFIXES = ("slack:", "telegram:")  # conversations only their own channel can reach

@@ -7,7 +7,8 @@ Mention saying whether it is the person's own, present finding, denied, not know
 someone else's, or past. One clause never changes another: "no tingling, my speech is slurred"
 denies tingling and reports slurred speech.
 
-Built once per process; each text is read once (cached), however often the plan asks.
+Built once per process. Each text is read once, however often the plan asks: readings are cached,
+and the Rasa actions keep them in the conversation (`as_record`, `remember`).
 """
 import hashlib
 import json
@@ -25,8 +26,9 @@ from .text import MAX_READ_CHARS
 
 SPAN_GROUP = "findings"
 # What ConText categories mean for a mention (the lexicon's `context` section defines the rules).
-NEGATED, HEDGED, UNSURE, HYPOTHETICAL, WORRY, FAMILY, HISTORICAL = (
-    "NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "UNSURE", "HYPOTHETICAL", "WORRY", "FAMILY", "HISTORICAL")
+# (POSSIBLE_EXISTENCE, a hedge such as "I think", changes nothing: hedged words still count.)
+NEGATED, UNSURE, HYPOTHETICAL, WORRY, FAMILY, HISTORICAL = (
+    "NEGATED_EXISTENCE", "UNSURE", "HYPOTHETICAL", "WORRY", "FAMILY", "HISTORICAL")
 # Rules whose cue comes after what it modifies reach only this many words back: "swallowing is
 # fine" denies swallowing, not a slurred word at the start of a long sentence.
 BACKWARD_SCOPE = 4
@@ -79,9 +81,6 @@ class Reading:
     text: str
     normalised: str
     mentions: Tuple[Mention, ...]
-
-    def with_status(self, status: str) -> List[Mention]:
-        return [m for m in self.mentions if m.status == status]
 
 
 def normalise(text: str) -> str:

@@ -236,12 +236,12 @@ def test_forget_me_after_the_assessment_deletes_the_conversation(bot):
     sender = new_sender()
     replies = run_to_assessment(bot, sender)
     buttons = [b for r in replies for b in r.get("buttons", [])]
-    assert {"title": "Delete my conversation", "payload": "/forget_me"} in buttons
-    replies = say(bot, sender, "/forget_me")
+    assert {"title": "Delete my conversation", "payload": "delete my conversation"} in buttons
+    replies = say(bot, sender, "delete my conversation")
     assert [b["payload"] for r in replies for b in r.get("buttons", [])] == [
-        "/confirm_forget_me", "/keep_conversation"]
+        "yes, delete my conversation", "no, keep my conversation"]
     assert user_texts(bot, sender), "nothing deleted before the confirmation"
-    replies = say(bot, sender, "/confirm_forget_me")
+    replies = say(bot, sender, "yes, delete my conversation")
     assert "deleted" in " ".join(texts(replies))
     assert user_texts(bot, sender) == [] and not slots(bot, sender).get("triage_level")
 
@@ -251,5 +251,5 @@ def test_saying_delete_my_conversation_asks_first_and_no_keeps_it(bot):
     say(bot, sender, "my thumb twitches")
     replies = say(bot, sender, "please delete my conversation")
     assert "delete this conversation" in " ".join(texts(replies))
-    say(bot, sender, "/keep_conversation")
+    say(bot, sender, "no, keep my conversation")
     assert "my thumb twitches" in user_texts(bot, sender)

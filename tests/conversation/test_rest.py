@@ -116,9 +116,12 @@ def test_restart_forgets_the_answers(bot):
     assert replies and not slots(bot, sender)["duration"]
 
 
-def test_stop_mid_interview_gives_the_assessment_so_far(bot):
+def test_stop_mid_interview_asks_only_the_safety_questions_then_assesses(bot):
     sender, replies = converse(bot, "my thumb twitches", "2 days", "stop, I don't want to answer more questions")
-    state = slots(bot, sender)
-    # The warning-sign questions were not answered, so the advice is never self-care.
-    assert state["triage_level"] == "see_doctor"
-    assert any("stop the questions" in (r.get("text") or "") for r in replies)
+    assert any("safety question" in (r.get("text") or "") for r in replies)
+    asked = []
+    while not slots(bot, sender).get("triage_level") and len(asked) < 6:
+        asked.append(slots(bot, sender)["requested_slot"])
+        say(bot, sender, "no")
+    assert set(asked) <= {"weakness", "numbness", "bulbar", "wasting"} and len(asked) == 4
+    assert slots(bot, sender)["triage_level"] == "self_care"

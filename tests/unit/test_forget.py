@@ -1,5 +1,6 @@
 """Deleting conversations from Rasa's SQL tracker store (SQLite file): forget me and retention."""
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import time
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -12,6 +13,12 @@ from channels.forget import delete_conversation, purge_older_than, retention_day
 DAY = 24 * 3600
 
 
+def run(coroutine):
+    """Runs a coroutine in a thread of its own: the browser tests may hold this thread's event loop."""
+    with ThreadPoolExecutor(1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
+
+
 def _store(tmp_path):
     return SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
 
@@ -20,7 +27,7 @@ def _save(store, sender, when):
     tracker = DialogueStateTracker.from_events(sender, [
         ActionExecuted("action_listen", timestamp=when),
         UserUttered("my eyelid twitches", timestamp=when + 1)])
-    asyncio.run(store.save(tracker))
+    run(store.save(tracker))
 
 
 def test_forget_me_deletes_only_that_conversation(tmp_path):
@@ -28,8 +35,8 @@ def test_forget_me_deletes_only_that_conversation(tmp_path):
     _save(store, "alice", time.time())
     _save(store, "bob", time.time())
     assert delete_conversation(store, "alice") == 2
-    assert asyncio.run(store.retrieve("alice")) is None
-    assert asyncio.run(store.retrieve("bob")) is not None
+    assert run(store.retrieve("alice")) is None
+    assert run(store.retrieve("bob")) is not None
 
 
 def test_retention_deletes_conversations_idle_longer_than_the_setting(tmp_path):
@@ -38,7 +45,7 @@ def test_retention_deletes_conversations_idle_longer_than_the_setting(tmp_path):
     _save(store, "old", now - 40 * DAY)
     _save(store, "recent", now - 2 * DAY)
     assert purge_older_than(store, 30, now=now) == 1
-    assert sorted(asyncio.run(store.keys())) == ["recent"]
+    assert sorted(run(store.keys())) == ["recent"]
 
 
 def test_retention_setting():
