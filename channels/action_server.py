@@ -10,7 +10,8 @@ The same as ``rasa run actions`` (rasa_sdk), plus:
 * a failing action answers HTTP 500 with the exception's type only: rasa_sdk's
   own error reply echoes the whole request (every message of the conversation),
   which Rasa then writes to its log;
-* message text is kept out of its logs (``channels.logs``).
+* message text is kept out of its logs (``channels.logs``);
+* the engine is loaded before the server answers, so no person waits for it.
 """
 
 import hmac
@@ -67,9 +68,19 @@ def _harden(create_app: Any) -> Any:
             logs.install_filter()
 
         logs.install_filter()
+        _warm_up()
         return app
 
     return create
+
+
+def _warm_up() -> None:
+    """Load the knowledge base and build the clinical reader before the first request: built
+    lazily, it made the first message of a busy machine's first conversation take longer than
+    Rasa waits for an action (the person then got the "something went wrong" reply)."""
+    from actions.medical.assessment import assess
+
+    assess({}, ["warm up: my eyelid twitches"])
 
 
 def main() -> None:
