@@ -10,7 +10,7 @@ from .interview import (corrected_topics, is_correction, is_digression, looks_li
 from .medical import text as parse
 from .medical import reader
 from .medical.assessment import assess, explain_cause, render
-from .medical.knowledge import TOPICS, load
+from .medical.knowledge import LEVELS, TOPICS, load
 
 SHORT_REMINDER = "(General information, not a diagnosis.)"
 
@@ -221,6 +221,19 @@ class ActionCheckEmergency(Action):
         return kept + [FollowupAction("twitch_form")]
 
 
+def _escalation(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+    """After the assessment, a message that makes things more urgent ("her wee is dark brown now")
+    gets the new advice at once, whatever the NLU took the message for; None when nothing changed."""
+    told = tracker.get_slot("triage_level")
+    if not told:
+        return None
+    assessment = current_assessment(tracker)
+    if LEVELS.index(assessment.level) >= LEVELS.index(told):
+        return None
+    dispatcher.utter_message(text=load().conversation["interview"]["changes_my_advice"])
+    return keep_readings(tracker) + _tell_assessment(dispatcher, assessment)
+
+
 def _interview_if_described(tracker: Tracker) -> List[Dict[Text, Any]]:
     """A question that also describes a symptom ("my bicep twitches, could it be ALS?") is answered,
     then the interview starts: the description is not left unassessed."""
@@ -238,6 +251,9 @@ class ActionAnswerFaq(Action):
         return "action_answer_faq"
 
     async def run(self, dispatcher, tracker, domain):
+        escalated = _escalation(dispatcher, tracker)
+        if escalated is not None:
+            return escalated
         answer = faq_answer(latest_intent(tracker))
         if answer:
             dispatcher.utter_message(text=answer)
@@ -253,6 +269,9 @@ class ActionExplainWhy(Action):
         return "action_explain_why"
 
     async def run(self, dispatcher, tracker, domain):
+        escalated = _escalation(dispatcher, tracker)
+        if escalated is not None:
+            return escalated
         dispatcher.utter_message(text=load().advice["why_we_ask"]["general"])
         return _interview_if_described(tracker)
 
@@ -280,6 +299,9 @@ class ActionFollowUp(Action):
         return "action_follow_up"
 
     async def run(self, dispatcher, tracker, domain):
+        escalated = _escalation(dispatcher, tracker)
+        if escalated is not None:
+            return escalated
         if not tracker.get_slot("triage_level"):
             if looks_like_a_complaint(tracker.latest_message.get("text") or ""):
                 return [FollowupAction("twitch_form")]  # "is it my coffee? my eye twitches": assess it
@@ -349,6 +371,9 @@ class ActionNotUnderstood(Action):
         return "action_not_understood"
 
     async def run(self, dispatcher, tracker, domain):
+        escalated = _escalation(dispatcher, tracker)
+        if escalated is not None:
+            return escalated
         text = tracker.latest_message.get("text") or ""
         if looks_like_a_complaint(text):
             return [FollowupAction("twitch_form")]

@@ -134,6 +134,9 @@ class LexiconMatcher:
                 self.patterns.add(label, [_resolve(p, lists) for p in spec["patterns"]])
 
     def __call__(self, doc: Doc) -> Doc:
+        if not any(token.is_alpha for token in doc):  # every finding has a word in it
+            doc.spans[SPAN_GROUP] = []
+            return doc
         vocab = doc.vocab.strings
         spans = [Span(doc, start, end, label=vocab[match_id])
                  for match_id, start, end in [*self.phrases(doc), *self.patterns(doc)]]
@@ -146,20 +149,19 @@ class LexiconMatcher:
         "cramp in my chest" is chest pain, and a look-alike ("benign") hides what it contains.
         Symptom words (kept_inside) stay inside a longer finding, never inside a look-alike.
         One sweep in start order: linear after sorting, however many matches there are."""
-        kept, widest, widest_benign = [], None, None   # (end, start) of the span reaching furthest
+        kept, widest, benign_end = [], None, -1   # (end, start) of the span reaching furthest so far
 
         def covers(widest, span) -> bool:  # an earlier span contains this one and is longer
             return widest is not None and (widest[0] > span.end or (widest[0] == span.end and widest[1] < span.start))
 
-        def wider(widest, span):
-            return (span.end, span.start) if widest is None or span.end > widest[0] else widest
-
-        for span in sorted(spans, key=lambda s: (s.start, -s.end)):
-            if not (covers(widest_benign, span) or (span.label_ not in self.kept_inside and covers(widest, span))):
-                kept.append(span)
-            widest = wider(widest, span)
+        # Look-alikes first at each start, so one with the same words as a finding hides it too.
+        for span in sorted(spans, key=lambda s: (s.start, -s.end, s.label_ != "BENIGN")):
             if span.label_ == "BENIGN":
-                widest_benign = wider(widest_benign, span)
+                benign_end = max(benign_end, span.end)
+            elif benign_end < span.end and (span.label_ in self.kept_inside or not covers(widest, span)):
+                kept.append(span)
+            if widest is None or span.end > widest[0]:
+                widest = (span.end, span.start)
         return kept
 
 

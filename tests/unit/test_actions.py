@@ -129,7 +129,8 @@ def test_assessment_sets_the_slots_integrations_read():
 
 
 def test_follow_up_explains_a_cause_with_the_persons_words():
-    answers = {"location": "eyelid", "caffeine": "6 coffees a day", "triage_level": "self_care"}
+    answers = {"location": "eyelid", "caffeine": "6 coffees a day", "triage_level": "self_care",
+               **{t: "no" for t in ("weakness", "numbness", "wasting", "bulbar")}}
     tracker = make_tracker([OPENING, user("why caffeine?", "ask_about_cause")], answers)
     _, said = run(ActionFollowUp(), tracker)
     assert "caffeine" in said[0].lower() and "6 coffees a day" in said[0]
@@ -249,3 +250,14 @@ def test_each_message_is_read_once_and_its_findings_kept_in_the_conversation():
     _, replies = run_events(ActionAssess(), make_tracker([user(other)], {**{t: "no" for t in ("weakness", "numbness", "wasting", "bulbar")},
                                                                          "readings": [stale]}))
     assert not replies or not replies[0].startswith("🔴")
+
+
+def test_a_warning_sign_after_the_assessment_changes_the_advice_whatever_the_intent():
+    answers = {"location": "calf", "duration": "3 days", "weakness": "yes she is weak", "numbness": "no", "bulbar": "no",
+               "wasting": "no", "medications": "atorvastatin", "triage_level": "urgent"}
+    later = user("sorry, her wee is dark brown, like flat cola. is that related??", "ask_about_cause", 0.9)
+    slots, said = run(ActionFollowUp(), make_tracker([OPENING, later], answers))
+    assert slots["triage_level"] == "emergency" and "changes my advice" in said[0] and said[1].startswith("🔴 EMERGENCY")
+    calm = make_tracker([OPENING, user("why caffeine?", "ask_about_cause")], {**answers, "triage_level": "urgent"})
+    _, said = run(ActionFollowUp(), calm)
+    assert "changes my advice" not in " ".join(said)
