@@ -103,3 +103,15 @@ def test_not_sure_instead_of_no_never_lowers_urgency(vignette):
     for topic in [t for t in WARNING_TOPICS if answers[t] == "no"]:
         unsure = {**answers, topic: "not sure"}
         assert LEVELS.index(assess(unsure, [vignette["opening"]]).level) <= baseline, topic
+
+
+@pytest.mark.parametrize("said, level", [
+    ("my hand started getting weak 2 months ago", "urgent"),
+    ("my speech started slurring a few months ago and it is getting worse", "urgent"),
+    ("the tingling in my feet began last year and it's still there", "urgent"),
+    ("had pins and needles in my foot years ago but that went", "self_care"),
+])
+def test_when_it_started_is_not_when_it_ended(said, level):
+    """Onset times ("started 2 months ago") never make a sign a thing of the past; an ended one does."""
+    result = assess({**CALM, "duration": "4 days", "multiple_areas": "no"}, [f"my calf twitches. {said}"])
+    assert result.level == level, [r.id for r in result.triage.reasons]
