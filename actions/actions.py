@@ -125,7 +125,12 @@ class ValidateTwitchForm(FormValidationAction):
         if starting and await self.required_slots([], dispatcher, tracker, domain):
             # Only when there is something to ask: a warning sign goes straight to the advice.
             dispatcher.utter_message(text=load().conversation["interview"]["start"])
-        return kept + events + await super().run(dispatcher, tracker, domain)
+        result = events + await super().run(dispatcher, tracker, domain)
+        # Rasa lets a rule take over ("stop", "delete my conversation") only when the form set no
+        # slot: the reading is kept then by the next action, never by itself blocking that.
+        if any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in result):
+            return kept + result
+        return result
 
     @staticmethod
     def _answer_digression(dispatcher, tracker: Tracker, requested: str) -> List[Dict[Text, Any]]:
