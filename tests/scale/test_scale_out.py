@@ -7,10 +7,7 @@ duplicated or interleaved.
 """
 import concurrent.futures
 import secrets
-import shutil
-import tempfile
 import uuid
-from pathlib import Path
 
 import pytest
 
