@@ -5,18 +5,17 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from .interview import (corrected_topics, is_correction, is_digression, looks_like_a_complaint,
-                        pending_warning_topics, plan, topics_answered_by, understood)
+from . import result as shown
+from .interview import (corrected_topics, is_correction, is_digression, is_new_complaint, looks_like_a_complaint,
+                        pending_warning_topics, plan, progress, question_text, topics_answered_by, understood)
 from .medical import text as parse
 from .medical import reader
-from .medical.assessment import assess, explain_cause, render
+from .medical.assessment import TOP_CAUSES, assess, explain_cause, safe_advice
 from .medical.knowledge import LEVELS, TOPICS, load
+from .result import SHORT_REMINDER
 
-SHORT_REMINDER = "(General information, not a diagnosis.)"
 
-
-def user_messages(tracker: Tracker) -> List[Dict[str, Any]]:
-    """Every user message since the conversation last restarted."""
+def _messages_since_restart(tracker: Tracker) -> List[Dict[str, Any]]:
     messages = []
     for event in tracker.events:
         if event.get("event") == "restart":
@@ -24,6 +23,12 @@ def user_messages(tracker: Tracker) -> List[Dict[str, Any]]:
         elif event.get("event") == "user" and (event.get("text") or "").strip():
             messages.append(event)
     return messages
+
+
+def user_messages(tracker: Tracker) -> List[Dict[str, Any]]:
+    """Every user message of the current check: since the conversation last restarted, or since a
+    new complaint started a new check (slot `check_started`)."""
+    return _messages_since_restart(tracker)[int(tracker.get_slot("check_started") or 0):]
 
 
 def user_texts(tracker: Tracker) -> List[str]:
@@ -147,7 +152,7 @@ class ValidateTwitchForm(FormValidationAction):
             dispatcher.utter_message(text=kb.advice["why_we_ask"].get(requested, kb.advice["why_we_ask"]["general"]))
         elif intent == "bot_challenge":
             dispatcher.utter_message(response="utter_iamabot")
-        elif intent in ("ask_about_cause", "ask_what_to_do"):
+        elif intent in ("ask_about_cause", "ask_what_to_do", "ask_summary"):
             dispatcher.utter_message(text=interview["after_questions"])
         else:
             dispatcher.utter_message(text=interview["carry_on"])
@@ -179,12 +184,36 @@ for _topic in TOPICS:
     setattr(ValidateTwitchForm, f"validate_{_topic}", _make_validator(_topic))
 
 
-def _tell_assessment(dispatcher: CollectingDispatcher, assessment) -> List[Dict[Text, Any]]:
-    for message in render(assessment):
-        dispatcher.utter_message(text=message)
+def _channel(tracker: Tracker) -> str:
+    return tracker.get_latest_input_channel() or ""
+
+
+def _send_card(dispatcher: CollectingDispatcher, tracker: Tracker, card: shown.Card) -> None:
+    """One result card, in the form the person's channel shows best (actions/result.py)."""
+    channel = _channel(tracker)
+    if channel == "socketio":
+        dispatcher.utter_message(json_message={"twitch_card": card.as_dict()})
+    elif channel == "slack":
+        dispatcher.utter_message(json_message=shown.slack_message(card))
+    elif channel == "telegram":
+        dispatcher.utter_message(json_message=shown.telegram_message(card))
+    else:
+        dispatcher.utter_message(text=shown.card_text(card))
+
+
+def _offer_next_steps(dispatcher: CollectingDispatcher, level: str) -> None:
+    after = load().conversation["after_result"]
+    choices = after["emergency_buttons"] if level == "emergency" else after["buttons"]
+    dispatcher.utter_message(text=after["next"], buttons=[{"title": t, "payload": p} for t, p in choices])
+
+
+def _tell_assessment(dispatcher: CollectingDispatcher, tracker: Tracker, assessment) -> List[Dict[Text, Any]]:
+    _send_card(dispatcher, tracker, shown.card(assessment))
+    _offer_next_steps(dispatcher, assessment.level)
     return [
         SlotSet("triage_level", assessment.level),
         SlotSet("likely_causes", assessment.cause_ids),
+        SlotSet("result_given", True),
         SlotSet("requested_slot", None),
     ]
 
@@ -207,7 +236,7 @@ class ActionAssess(Action):
         assessment = current_assessment(tracker)
         if assessment.level not in ("emergency", "urgent") and _warning_questions_left(tracker):
             return kept + [FollowupAction("twitch_form")]
-        return kept + _tell_assessment(dispatcher, assessment)
+        return kept + _tell_assessment(dispatcher, tracker, assessment)
 
 
 class ActionCheckEmergency(Action):
@@ -222,7 +251,7 @@ class ActionCheckEmergency(Action):
         kept = keep_readings(tracker)
         assessment = current_assessment(tracker)
         if assessment.level in ("emergency", "urgent"):
-            return kept + _tell_assessment(dispatcher, assessment)
+            return kept + _tell_assessment(dispatcher, tracker, assessment)
         return kept + [FollowupAction("twitch_form")]
 
 
@@ -236,7 +265,53 @@ def _escalation(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[
     if LEVELS.index(assessment.level) >= LEVELS.index(told):
         return None
     dispatcher.utter_message(text=load().conversation["interview"]["changes_my_advice"])
-    return keep_readings(tracker) + _tell_assessment(dispatcher, assessment)
+    return keep_readings(tracker) + _tell_assessment(dispatcher, tracker, assessment)
+
+
+def _new_check(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """A new complaint after a finished assessment ("hi again, now my thumb keeps twitching"):
+    the earlier answers are set aside and a new interview starts from this message."""
+    dispatcher.utter_message(text=load().conversation["after_result"]["new_check"])
+    fresh = [*TOPICS, "triage_level", "likely_causes", "asked_topics", "unclear_topic", "stopping", "requested_slot"]
+    started = len(_messages_since_restart(tracker)) - 1
+    return ([SlotSet(name, None) for name in fresh]
+            + [SlotSet("result_given", False), SlotSet("check_started", started), FollowupAction("twitch_form")])
+
+
+def _earlier_texts(tracker: Tracker) -> List[str]:
+    return user_texts(tracker)[:-1]
+
+
+class OutsideInterview(Action):
+    """Everything said outside the interview passes here first, whatever the NLU took it for:
+    a new warning sign is advised on at once; after a result, a new complaint starts a new check,
+    and after an emergency result every follow-up ("can I wait?", "ok thanks") restates the
+    emergency advice. Subclasses answer the rest in `reply`."""
+
+    async def run(self, dispatcher, tracker, domain):
+        escalated = _escalation(dispatcher, tracker)
+        if escalated is not None:
+            return escalated
+        told = tracker.get_slot("triage_level")
+        text = tracker.latest_message.get("text") or ""
+        if told and is_new_complaint(text, _earlier_texts(tracker)):
+            return _new_check(dispatcher, tracker)
+        if told == "emergency":
+            return self._emergency_again(dispatcher, tracker)
+        return await self.reply(dispatcher, tracker)
+
+    async def reply(self, dispatcher, tracker) -> List[Dict[Text, Any]]:
+        raise NotImplementedError
+
+    @staticmethod
+    def _emergency_again(dispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+        after = load().conversation["after_result"]
+        now = shown.now_sentence("emergency")
+        said = after["emergency_thanks"] if latest_intent(tracker) in ("thank", "goodbye", "affirm") else after["emergency_again"]
+        dispatcher.utter_message(text=said.format(now=now))
+        _send_card(dispatcher, tracker, shown.card(current_assessment(tracker)))
+        _offer_next_steps(dispatcher, "emergency")
+        return []
 
 
 def _interview_if_described(tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -249,16 +324,13 @@ def _interview_if_described(tracker: Tracker) -> List[Dict[Text, Any]]:
     return []
 
 
-class ActionAnswerFaq(Action):
+class ActionAnswerFaq(OutsideInterview):
     """Answers a frequent question from the knowledge base; the interview then carries on."""
 
     def name(self) -> Text:
         return "action_answer_faq"
 
-    async def run(self, dispatcher, tracker, domain):
-        escalated = _escalation(dispatcher, tracker)
-        if escalated is not None:
-            return escalated
+    async def reply(self, dispatcher, tracker):
         answer = faq_answer(latest_intent(tracker))
         if answer:
             dispatcher.utter_message(text=answer)
@@ -267,18 +339,44 @@ class ActionAnswerFaq(Action):
         return _interview_if_described(tracker)
 
 
-class ActionExplainWhy(Action):
-    """Outside the interview: why the assistant asks questions at all."""
+class ActionExplainWhy(OutsideInterview):
+    """ "Why?": after a result, the reasons and likely causes; before one, why the assistant asks."""
 
     def name(self) -> Text:
         return "action_explain_why"
 
-    async def run(self, dispatcher, tracker, domain):
-        escalated = _escalation(dispatcher, tracker)
-        if escalated is not None:
-            return escalated
+    async def reply(self, dispatcher, tracker):
+        if tracker.get_slot("triage_level"):
+            card = shown.card(current_assessment(tracker))
+            dispatcher.utter_message(text=shown.section_text(card, shown.WHY, shown.CAUSES))
+            return []
         dispatcher.utter_message(text=load().advice["why_we_ask"]["general"])
         return _interview_if_described(tracker)
+
+
+class ActionStartCheck(OutsideInterview):
+    """A description or an answer after a result (before one, the rules start the interview). Not
+    a new complaint (which starts a new check), it is a follow-up: answered in context and never
+    stored as an answer ("wait why do I need a doctor? it's just the pill")."""
+
+    def name(self) -> Text:
+        return "action_start_check"
+
+    async def reply(self, dispatcher, tracker):
+        if not tracker.get_slot("triage_level"):
+            return [FollowupAction("twitch_form")]
+        assessment = current_assessment(tracker)
+        text = tracker.latest_message.get("text") or ""
+        if "?" in text or parse.says_any(parse.normalise(text), ["why", "how come"]):
+            card = shown.card(assessment)
+            dispatcher.utter_message(text=shown.section_text(card, shown.WHY, shown.CAUSES))
+        elif assessment.cause_ids[:TOP_CAUSES] != (tracker.get_slot("likely_causes") or [])[:TOP_CAUSES]:
+            # Something new about them ("I also have 6 energy drinks a day"): the updated result.
+            dispatcher.utter_message(text=load().conversation["interview"]["changes_my_advice"])
+            return keep_readings(tracker) + _tell_assessment(dispatcher, tracker, assessment)
+        else:
+            dispatcher.utter_message(text=load().conversation["after_result"]["no_change"].format(now=shown.now_sentence(assessment.level)))
+        return keep_readings(tracker)
 
 
 class ActionApplyCorrection(Action):
@@ -297,16 +395,13 @@ class ActionApplyCorrection(Action):
         return _apply_correction(dispatcher, corrected, " Here is my updated advice.")
 
 
-class ActionFollowUp(Action):
+class ActionFollowUp(OutsideInterview):
     """After an assessment: "why caffeine?" or "what should I do tonight?"."""
 
     def name(self) -> Text:
         return "action_follow_up"
 
-    async def run(self, dispatcher, tracker, domain):
-        escalated = _escalation(dispatcher, tracker)
-        if escalated is not None:
-            return escalated
+    async def reply(self, dispatcher, tracker):
         if not tracker.get_slot("triage_level"):
             if looks_like_a_complaint(tracker.latest_message.get("text") or ""):
                 return [FollowupAction("twitch_form")]  # "is it my coffee? my eye twitches": assess it
@@ -318,7 +413,7 @@ class ActionFollowUp(Action):
             cause_id = self._cause_asked_about(tracker, kb)
             ranked = next((r for r in assessment.causes if r.cause.id == cause_id), None)
             if ranked:
-                tips = "\n".join(f"• {tip}" for tip in ranked.cause.advice)
+                tips = "\n".join(f"• {tip}" for tip in safe_advice(ranked.cause.advice, assessment.evidence, kb))
                 dispatcher.utter_message(text=f"{explain_cause(ranked, assessment.evidence, kb)}\n{tips}\n{SHORT_REMINDER}")
                 return []
             if cause_id:
@@ -327,11 +422,8 @@ class ActionFollowUp(Action):
                     text=f"{cause.name}: {cause.explanation.strip()} Nothing you told me points to it, "
                     f"so I did not list it.\n{SHORT_REMINDER}")
                 return []
-        heading = kb.advice["levels"][assessment.level]
-        lines = [f"{heading['title']}: {heading['action']}"]
-        lines += [f"• {tip}" for tip in assessment.advice]
-        lines += [f"• {line}" for line in assessment.safety_net]
-        dispatcher.utter_message(text="\n".join(lines + [SHORT_REMINDER]))
+        card = shown.card(assessment, kb)
+        dispatcher.utter_message(text=f"{card.now}\n\n" + shown.section_text(card, shown.TODO, shown.SOONER))
         return []
 
     @staticmethod
@@ -348,6 +440,51 @@ class ActionFollowUp(Action):
         return None
 
 
+class ActionReply(OutsideInterview):
+    """Short turns outside the interview (hello, thanks, bye, yes/no, "are you a bot?", "stop"),
+    answered with their response once the checks above have run."""
+
+    RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye", "stop": "utter_goodbye",
+                 "bot_challenge": "utter_iamabot"}
+
+    def name(self) -> Text:
+        return "action_reply"
+
+    async def reply(self, dispatcher, tracker):
+        intent = latest_intent(tracker)
+        if intent == "thank" and tracker.get_slot("triage_level"):
+            dispatcher.utter_message(text=load().conversation["after_result"]["welcome"])
+        elif intent == "thank":
+            dispatcher.utter_message(response="utter_welcome")
+        else:
+            dispatcher.utter_message(response=self.RESPONSES.get(intent, "utter_help"))
+        return []
+
+
+class ActionDoctorSummary(Action):
+    """ "Summary for my doctor": what they said in their words, the answers, the result, likely
+    causes and sources, dated; a printable page on the web, a compact block elsewhere."""
+
+    def name(self) -> Text:
+        return "action_doctor_summary"
+
+    async def run(self, dispatcher, tracker, domain):
+        escalated = _escalation(dispatcher, tracker)
+        if escalated is not None:
+            return escalated
+        if not tracker.get_slot("triage_level"):
+            dispatcher.utter_message(text=load().conversation["after_result"]["before_result"])
+            return []
+        card = shown.card(current_assessment(tracker))
+        said = [t for t in user_texts(tracker) if not parse.says_any(parse.normalise(t), ["summary"])]
+        summary = shown.doctor_summary(card, said, answers(tracker))
+        if _channel(tracker) == "socketio":
+            dispatcher.utter_message(json_message={"twitch_summary": summary})
+        else:
+            dispatcher.utter_message(text=shown.summary_text(summary))
+        return []
+
+
 class ActionAskTopic(Action):
     """Asks the interview question for one topic, with yes/no buttons where they fit."""
 
@@ -359,7 +496,11 @@ class ActionAskTopic(Action):
     async def run(self, dispatcher, tracker, domain):
         question = load().conversation["questions"][self.topic]
         buttons = [{"title": title, "payload": payload} for title, payload in question.get("buttons", [])]
-        dispatcher.utter_message(text=question["text"], buttons=buttons)
+        said = [a for a in (tracker.get_slot("location"), *remarks(tracker)) if a]
+        n, total = progress(answers(tracker), remarks(tracker), tracker.get_slot("asked_topics") or [],
+                            stopping=bool(tracker.get_slot("stopping")))
+        counter = load().conversation["progress"].format(n=n, total=total)
+        dispatcher.utter_message(text=f"{counter}: {question_text(self.topic, said)}", buttons=buttons)
         return []
 
 
@@ -367,7 +508,7 @@ for _topic in TOPICS:
     globals()[f"ActionAsk_{_topic}"] = type(f"ActionAsk_{_topic}", (ActionAskTopic,), {"topic": _topic})
 
 
-class ActionNotUnderstood(Action):
+class ActionNotUnderstood(OutsideInterview):
     """A message the assistant could not place. About a muscle, it starts the interview anyway;
     otherwise a kind reply says what it can help with. Unlike Rasa's default fallback, the
     message stays in the conversation, so nothing said is lost."""
@@ -375,10 +516,7 @@ class ActionNotUnderstood(Action):
     def name(self) -> Text:
         return "action_not_understood"
 
-    async def run(self, dispatcher, tracker, domain):
-        escalated = _escalation(dispatcher, tracker)
-        if escalated is not None:
-            return escalated
+    async def reply(self, dispatcher, tracker):
         text = tracker.latest_message.get("text") or ""
         if looks_like_a_complaint(text):
             return [FollowupAction("twitch_form")]

@@ -133,6 +133,54 @@ def plan(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), asked:
     return topics + [LAST_QUESTION]
 
 
+def progress(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), asked: Sequence[str] = (),
+             stopping: bool = False) -> tuple:
+    """(n, total) for "Question n of about total": the questions asked so far plus the one being
+    asked, and those the plan still holds. "About": an answer can end or shorten the interview."""
+    still = [t for t in plan(answers, notes, asked, stopping=stopping) if not answers.get(t)]
+    asked_before = len(set(asked))
+    return asked_before + 1, asked_before + max(len(still), 1)
+
+
+def _place_word(said: Sequence[str]) -> Optional[tuple]:
+    """(place, the word the person used for it) for the first place they named."""
+    for text in said:
+        clean = parse.normalise(text)
+        for place, words in load().lexicon["places"].items():
+            word = parse.says_any(clean, words)
+            if word and place != "all_over":
+                return place, word
+    return None
+
+
+def question_text(topic: str, said: Sequence[str]) -> str:
+    """The question for a topic in words that fit where the symptom is ("trouble closing your eye"
+    for an eyelid, "trouble gripping" for a hand) and what was said ("apart from your calves")."""
+    question = load().conversation["questions"][topic]
+    where = _place_word(said)
+    if where and where[0] in question.get("by_place", {}):
+        return question["by_place"][where[0]]
+    if where and "text_after_place" in question:
+        return question["text_after_place"].format(place=where[1])
+    return question["text"]
+
+
+SYMPTOM_KINDS = {"symptom_twitch", "symptom_spasm", "symptom_cramp"}
+
+
+def is_new_complaint(message: str, earlier: Sequence[str]) -> bool:
+    """After a finished check, a complaint about a place or a kind of symptom not talked about
+    before ("now my thumb keeps twitching") is a new check; "my eyelid is still going" is not."""
+    if not looks_like_a_complaint(message):
+        return False
+    before_places = {p for text in earlier for p in places(text)}
+    new_places = set(places(message)) - before_places
+    if places(message):
+        return bool(new_places)
+    before_kinds = {f for text in earlier for f in detect({}, [text])} & SYMPTOM_KINDS
+    return bool((set(detect({}, [message])) & SYMPTOM_KINDS) - before_kinds)
+
+
 def next_topic(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), asked: Sequence[str] = ()) -> Optional[str]:
     return next((t for t in plan(answers, notes, asked) if not answers.get(t)), None)
 
@@ -150,7 +198,7 @@ def pending_warning_topics(answers: Mapping[str, Optional[str]], notes: Sequence
 # not one of them: said in answer to anything, it is kept and ends the interview.
 DIGRESSIONS = {
     "faq_twitch_vs_cramp", "faq_is_it_als", "faq_magnesium", "faq_how_to_stop", "faq_when_see_doctor",
-    "faq_what_is_fasciculation", "ask_why", "ask_about_cause", "ask_what_to_do", "correct",
+    "faq_what_is_fasciculation", "ask_why", "ask_about_cause", "ask_what_to_do", "ask_summary", "correct",
     "greet", "goodbye", "thank", "bot_challenge", "out_of_scope",
 }
 SMALL_TALK = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope"}

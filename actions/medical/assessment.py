@@ -1,19 +1,15 @@
 """The whole assessment: triage, likely causes, advice and safety-netting, and its wording."""
+import re
 from dataclasses import dataclass
 from typing import Dict, List, Mapping, Optional, Sequence
 
+from . import reader
 from . import text as parse
 from .detect import Evidence, detect
 from .knowledge import LEVELS, KnowledgeBase, load
 from .ranking import RankedCause, rank_causes
 from .triage import Triage, triage
 
-LEVEL_BADGES = {
-    "emergency": "🔴 EMERGENCY",
-    "urgent": "🟠 URGENT",
-    "see_doctor": "🟡 SEE A DOCTOR",
-    "self_care": "🟢 SELF-CARE",
-}
 # The general tip that speaks to a likely cause; other causes bring their own first tip.
 GENERAL_TIP_FOR_CAUSE = {
     "caffeine": "caffeine", "sleep_deprivation": "sleep", "stress_anxiety": "relaxation",
@@ -61,7 +57,20 @@ def _advice(level: str, found: Evidence, causes: List[RankedCause], kb: Knowledg
         tips.append(general["stretch_massage"])
     if "takes_medicine" in found or "medication_side_effect" in [r.cause.id for r in causes[:TOP_CAUSES]]:
         tips.append(general["keep_medicines"])
-    return list(dict.fromkeys(tips or [general["relaxation"], general["sleep"], general["caffeine"]]))
+    return safe_advice(tips or [general["relaxation"], general["sleep"], general["caffeine"]], found, kb)
+
+
+def safe_advice(tips: Sequence[str], found: Evidence, kb: Optional[KnowledgeBase] = None) -> List[str]:
+    """Advice that a known condition contradicts is replaced (advice.yml `advice_conflicts`):
+    no salt or sports drinks for someone with high blood pressure or on a water tablet."""
+    kb = kb or load()
+    safe = []
+    for tip in tips:
+        for conflict in kb.advice["advice_conflicts"]:
+            if any(f in found for f in conflict["findings"]) and parse.says_any(parse.normalise(tip), conflict["words"]):
+                tip = conflict["instead"]
+        safe.append(tip)
+    return list(dict.fromkeys(safe))
 
 
 def assess(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (),
@@ -84,12 +93,29 @@ def assess(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (),
     )
 
 
-def _quote(words: Sequence[str]) -> str:
-    """The person's own words, unless they were only "yes" or "no" (which say nothing more)."""
-    said = words[0] if words else ""
-    if not said or said.startswith("(") or parse.yes_no_unknown(said) and len(said.split()) <= 2:
-        return ""
-    return f' ("{said[:80]}{"…" if len(said) > 80 else ""}")'
+QUOTE_WORDS = 12  # a quote is a few words, cut at a word, never mid-word
+
+
+def _clause(text: str, phrases: Sequence[str]) -> str:
+    """The clause of a message that says the finding ("no stress, but I live on coffee" -> "I live on
+    coffee" for caffeine), so each cause is backed by its own words; the whole message otherwise."""
+    clauses = [c.strip() for c in re.split(r"[.;!?]+|,\s*(?:but|though)\b|\s(?:but|though|although)\s", text) if c and c.strip()]
+    return next((c for c in clauses if parse.says_any(parse.normalise(c), phrases)), text.strip())
+
+
+def quote(found: Evidence, finding_ids: Sequence[str], kb: Optional[KnowledgeBase] = None) -> str:
+    """The person's own words for the first of these findings they said, as ' ("...")'; nothing for
+    a bare "yes"/"no" (it says nothing more) or a placeholder."""
+    kb = kb or load()
+    for finding_id in finding_ids:
+        said = (found.get(finding_id) or [""])[0]
+        if not said or said.startswith("(") or parse.yes_no_unknown(said) and len(said.split()) <= 2:
+            continue
+        matched = [m.words for m in reader.read(said).mentions if m.finding == finding_id]
+        words = _clause(said, matched or kb.lexicon["findings"].get(finding_id, {}).get("phrases", [])).split()
+        cut = " ".join(words[:QUOTE_WORDS]) + ("…" if len(words) > QUOTE_WORDS else "")
+        return f' ("{cut}")'
+    return ""
 
 
 def explain_cause(ranked: RankedCause, found: Evidence, kb: Optional[KnowledgeBase] = None) -> str:
@@ -99,48 +125,14 @@ def explain_cause(ranked: RankedCause, found: Evidence, kb: Optional[KnowledgeBa
     quoted = set()
     reasons = []
     for finding_id in telling:
-        quote = _quote(found.get(finding_id, []))
-        reasons.append(kb.findings[finding_id].label + ("" if quote in quoted else quote))
-        quoted.add(quote)
+        said = quote(found, [finding_id], kb)
+        reasons.append(kb.findings[finding_id].label + ("" if said in quoted else said))
+        quoted.add(said)
     why = ("You mentioned " + "; ".join(reasons) + ".") if reasons else "It is one of the most common everyday causes."
     return f"{ranked.cause.name}: {ranked.cause.explanation.strip()} {why}"
 
 
-def render(assessment: Assessment, kb: Optional[KnowledgeBase] = None) -> List[str]:
-    """The assessment as a few chat messages, most important first."""
-    kb = kb or load()
-    level = assessment.level
-    heading = kb.advice["levels"][level]
-    messages = [f"{LEVEL_BADGES[level]}: {heading['title']}\n{heading['action']}"]
-
-    found = assessment.evidence
-    # What the assistant cannot assess is always said, even when something else decided the level.
-    unplaced = [r for r in assessment.triage.also_noted if r.id == UNPLACED_RULE]
-    if assessment.triage.reasons:
-        lines = []
-        for rule in [*assessment.triage.reasons, *unplaced]:
-            words = next((found[f] for f in (*rule.any, *rule.all) if f in found), [])
-            lines.append(f"• {rule.sign}{_quote(words)}" + (f" {rule.advice.strip()}" if rule.advice else ""))
-        messages.append("Why I say this:\n" + "\n".join(lines))
-    else:
-        messages.append("Why I say this: nothing you told me points to a warning sign, and this sounds like the common, harmless kind.")
-
-    if level != "emergency" and assessment.causes:
-        top = assessment.causes[:TOP_CAUSES]
-        messages.append("What most likely explains it:\n" + "\n".join(
-            f"{n}. {explain_cause(r, found, kb)}" for n, r in enumerate(top, 1)))
-    if assessment.advice:
-        messages.append("What you can do:\n" + "\n".join(f"• {tip}" for tip in assessment.advice))
-    if assessment.safety_net:
-        messages.append("Come back or get help sooner if:\n" + "\n".join(f"• {line}" for line in assessment.safety_net))
-    for cause_id in assessment.feared:
-        name = kb.causes[cause_id].name if cause_id in kb.causes else cause_id
-        messages.append(f"About your worry ({name}): {kb.advice['rarity_notes'][cause_id]['text'].strip()}")
-    messages.append("ℹ️ " + kb.advice["disclaimer"].strip() + "\nBased on: " + "; ".join(_sources(assessment, kb)) + ".")
-    return messages
-
-
-def _sources(assessment: Assessment, kb: KnowledgeBase) -> List[str]:
+def sources(assessment: Assessment, kb: KnowledgeBase) -> List[str]:
     """Where the facts behind this reply come from: its rules and the causes it names."""
     ids: Dict[str, None] = {}
     for rule in assessment.triage.reasons:
@@ -148,4 +140,7 @@ def _sources(assessment: Assessment, kb: KnowledgeBase) -> List[str]:
     if assessment.level != "emergency":
         for ranked in assessment.causes[:TOP_CAUSES]:
             ids.update(dict.fromkeys(ranked.cause.sources))
+    for conflict in kb.advice["advice_conflicts"]:
+        if assessment.advice and any(f in assessment.evidence for f in conflict["findings"]):
+            ids.update(dict.fromkeys(conflict["sources"]))
     return kb.source_names(ids or ["nhs_twitching"])

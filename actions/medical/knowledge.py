@@ -142,5 +142,22 @@ def check(kb: KnowledgeBase) -> None:
                  if not isinstance(cue, (str, list))]
     problems += [f"lexicon: {fid} has an unknown kind" for fid, spec in lexicon["findings"].items()
                  if spec.get("kind", "symptom") not in ("symptom", "state", "condition")]
+    problems += _check_replies(kb)
     if problems:
         raise KnowledgeError("; ".join(problems))
+
+
+def _check_replies(kb: KnowledgeBase) -> List[str]:
+    """Every topic has a question with a summary label; every level its words; every place-specific
+    question a known place; every advice conflict known findings and sources."""
+    questions = kb.conversation["questions"]
+    problems = [f"questions: no question with a label for {t}" for t in TOPICS if "label" not in questions.get(t, {})]
+    problems += [f"questions: {t}: unknown place {p}" for t, q in questions.items()
+                 for p in q.get("by_place", {}) if p not in kb.lexicon["places"]]
+    problems += [f"advice: level {level} needs title, action and now" for level in LEVELS
+                 if not {"title", "action", "now"} <= set(kb.advice["levels"].get(level, {}))]
+    for conflict in kb.advice["advice_conflicts"]:
+        problems += [f"advice conflict {conflict['id']}: unknown finding {f}" for f in conflict["findings"] if f not in kb.findings]
+        problems += [f"advice conflict {conflict['id']}: unknown source {s}" for s in conflict["sources"] if s not in kb.sources]
+    problems += [f"emergency_waiting: unknown source {s}" for s in kb.advice["emergency_waiting"]["sources"] if s not in kb.sources]
+    return problems

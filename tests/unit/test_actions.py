@@ -6,9 +6,11 @@ from typing import Dict, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAssess, ActionCheckEmergency, ActionFollowUp, ValidateTwitchForm
+from actions.actions import (ActionAsk_weakness, ActionAssess, ActionCheckEmergency, ActionDoctorSummary,
+                             ActionExplainWhy, ActionFollowUp, ActionNotUnderstood, ActionReply, ActionStartCheck,
+                             ValidateTwitchForm)
 from actions.interview import topics_answered_by
-from actions.medical.knowledge import TOPICS
+from actions.medical.knowledge import TOPICS, load
 
 DOMAIN = {"forms": {"twitch_form": {"required_slots": list(TOPICS)}}}
 
@@ -125,7 +127,7 @@ def test_assessment_sets_the_slots_integrations_read():
     slots, said = run(ActionAssess(), make_tracker([OPENING], answers))
     assert slots["triage_level"] == "self_care"
     assert slots["likely_causes"][0] in ("caffeine", "sleep_deprivation")
-    assert said[0].startswith("🟢 SELF-CARE") and "not a diagnosis" in said[-1]
+    assert said[0].startswith("🟢 SELF-CARE") and "not a diagnosis" in said[0]
 
 
 def test_follow_up_explains_a_cause_with_the_persons_words():
@@ -261,3 +263,78 @@ def test_a_warning_sign_after_the_assessment_changes_the_advice_whatever_the_int
     calm = make_tracker([OPENING, user("why caffeine?", "ask_about_cause")], {**answers, "triage_level": "urgent"})
     _, said = run(ActionFollowUp(), calm)
     assert "changes my advice" not in " ".join(said)
+
+
+# --- after the result (issue 10) ---
+
+DONE = {"location": "my left eyelid", "duration": "about 5 days", "caffeine": "5 coffees", "weakness": "no",
+        "numbness": "no", "wasting": "no", "bulbar": "no", "medications": "just the pill"}
+
+
+def after_result(level: str, *messages: dict, slots: Optional[Dict] = None) -> Tracker:
+    opening = user("my left eyelid keeps twitching", "describe_symptom")
+    return make_tracker([opening, *messages], {**DONE, "triage_level": level, "result_given": True,
+                                               "likely_causes": ["caffeine"], **(slots or {})})
+
+
+def socketio(message: dict) -> dict:
+    return {**message, "input_channel": "socketio"}
+
+
+def test_after_an_emergency_every_follow_up_restates_the_emergency_advice():
+    for text, intent in [("should I wait and see if it passes?", "ask_what_to_do"), ("ok thanks", "thank"),
+                         ("why?", "ask_why"), ("hmm", "nlu_fallback")]:
+        action = {"ask_what_to_do": ActionFollowUp, "thank": ActionReply, "ask_why": ActionExplainWhy,
+                  "nlu_fallback": ActionNotUnderstood}[intent]()
+        _, said = run(action, after_result("emergency", user(text, intent), slots={"bulbar": "my speech is slurred"}))
+        reply = "\n".join(s for s in said if s)
+        assert "999" in reply and "While you wait" in reply, text
+        assert "two weeks" not in reply and "settles" not in reply, text
+
+
+def test_thanks_after_a_routine_result_is_a_kind_goodbye_not_the_advice_again():
+    _, said = run(ActionReply(), after_result("self_care", user("ok thanks", "thank")))
+    assert said == [load().conversation["after_result"]["welcome"]]
+
+
+def test_a_new_complaint_after_the_result_starts_a_new_check():
+    events, said = run_events(ActionStartCheck(), after_result("self_care", user("hi again, now my thumb keeps twitching",
+                                                                                   "describe_symptom")))
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert "new check" in said[0] and slots["triage_level"] is None and slots["location"] is None
+    assert slots["check_started"] == 1 and events[-1]["event"] == "followup" and events[-1]["name"] == "twitch_form"
+
+
+def test_a_question_after_the_result_is_answered_and_never_stored_as_an_answer():
+    events, said = run_events(ActionStartCheck(), after_result(
+        "see_doctor", user("wait why do I need a doctor? it's just the pill", "inform")))
+    assert not [e for e in events if e.get("event") == "slot" and e["name"] in TOPICS]
+    assert said[0].startswith("Why I say this")
+
+
+def test_the_card_goes_to_the_web_chat_as_one_custom_message():
+    tracker = make_tracker([socketio(user("my eyelid twitches, 6 coffees a day", "describe_symptom"))], DONE)
+    dispatcher = CollectingDispatcher()
+    with ThreadPoolExecutor(1) as worker:
+        worker.submit(asyncio.run, ActionAssess().run(dispatcher, tracker, DOMAIN)).result()
+    card = dispatcher.messages[0]["custom"]["twitch_card"]
+    assert card["level"] == "self_care" and card["sections"][0]["title"] == "Why I say this"
+    assert [b["title"] for b in dispatcher.messages[1]["buttons"]][:2] == ["Why?", "What can I do now?"]
+
+
+def test_summary_for_my_doctor_in_the_terminal_and_on_the_web():
+    _, said = run(ActionDoctorSummary(), after_result("self_care", user("summary for my doctor", "ask_summary")))
+    assert "“my left eyelid keeps twitching”" in said[0] and "How long: about 5 days" in said[0]
+    dispatcher = CollectingDispatcher()
+    tracker = after_result("self_care", socketio(user("summary for my doctor", "ask_summary")))
+    with ThreadPoolExecutor(1) as worker:
+        worker.submit(asyncio.run, ActionDoctorSummary().run(dispatcher, tracker, DOMAIN)).result()
+    summary = dispatcher.messages[0]["custom"]["twitch_summary"]
+    assert summary["said"] == ["my left eyelid keeps twitching"] and summary["level"] == "self_care"
+
+
+def test_each_question_says_how_far_the_interview_has_got():
+    tracker = make_tracker([user("my thumb keeps twitching", "describe_symptom")],
+                           {"location": "my thumb", "duration": "3 days", "asked_topics": ["duration"]})
+    _, said = run(ActionAsk_weakness(), tracker)
+    assert said[0].startswith("Question 2 of about ") and "gripping" in said[0]

@@ -1,7 +1,8 @@
 """Likely causes: each catalog cause is found from what points to it, and rare ones only then."""
 import pytest
 
-from actions.medical.assessment import assess, render
+from actions import result as shown
+from actions.medical.assessment import assess
 from actions.medical.knowledge import WARNING_TOPICS
 from tests.unit.test_knowledge import CATALOG, RARE_SERIOUS
 
@@ -65,25 +66,28 @@ def test_rare_serious_causes_are_not_suggested_without_a_reason(said, notes):
 def test_a_feared_condition_gets_the_rarity_note_without_being_suggested():
     result = assess({**CALM, "duration": "4 days"}, ["my calf twitches, is it ALS? I'm terrified"])
     assert result.feared == ["als"] and "als" not in result.cause_ids
-    reply = "\n".join(render(result))
-    assert "About your worry" in reply and "rare" in reply
+    card = shown.card(result)
+    seen = shown.card_text(card)
+    assert "About Motor neurone disease (ALS)" in seen and "rare" in seen
+    assert card.section(shown.WORRY)
 
 
 def test_each_cause_cites_the_answers_that_support_it():
     said, notes = CAUSE_CASES["caffeine"]
-    reply = "\n".join(render(assess({**CALM, **said}, notes)))
+    reply = shown.section_text(shown.card(assess({**CALM, **said}, notes)), shown.CAUSES)
     assert '"6 coffees and a red bull"' in reply
 
 
 def test_every_reply_says_it_is_not_a_diagnosis():
     for said, notes in [*CAUSE_CASES.values(), *BENIGN]:
-        assert "not a diagnosis" in render(assess({**CALM, **said}, notes))[-1]
+        card = shown.card(assess({**CALM, **said}, notes))
+        assert "not a diagnosis" in shown.card_text(card) and "not a diagnosis" in card.reminder
 
 
 def test_emergency_reply_is_short_and_names_no_causes():
-    reply = render(assess({**CALM, "bulbar": "yes I can't breathe"}, []))
-    assert reply[0].startswith("🔴 EMERGENCY")
-    assert not any(line.startswith("What most likely") for line in reply)
+    card = shown.card(assess({**CALM, "bulbar": "yes I can't breathe"}, []))
+    assert shown.card_text(card).startswith("🔴 EMERGENCY")
+    assert not card.section(shown.CAUSES) and "Likely causes" not in shown.card_text(card)
 
 
 def test_advice_is_personal():
@@ -94,17 +98,18 @@ def test_advice_is_personal():
 
 def test_the_reply_names_its_sources():
     said, notes = CAUSE_CASES["kidney_disease"]
-    last = render(assess({**CALM, **said}, notes))[-1]
-    assert "Based on:" in last and "MSD Manual" in last
+    card = shown.card(assess({**CALM, **said}, notes))
+    assert "MSD Manual" in card.sources and "Based on: " in shown.full_text(card)
 
 
 def test_a_symptom_it_cannot_place_is_said_plainly_never_dropped():
     urgent = assess({**CALM, "numbness": "yes my fingers tingle", "anything_else": "my vision has gone blurry"}, ["hand twitching"])
     assert urgent.level == "urgent"
-    text = "\n".join(render(urgent))
-    assert "blurry" in text and "can't assess" in text and "999" in text
+    seen = shown.card_text(shown.card(urgent))  # on the card itself, not in a closed section
+    assert "blurry" in seen and "can't assess" in seen and "999" in seen
     alone = assess({**CALM, "anything_else": "I feel hot and shivery"}, ["eyelid twitch"])
-    assert alone.level == "see_doctor" and "nothing you told me points to a warning sign" not in "\n".join(render(alone))
+    assert alone.level == "see_doctor"
+    assert "nothing you told me points to a warning sign" not in shown.full_text(shown.card(alone)).lower()
 
 
 def test_plain_chatter_is_not_a_symptom():

@@ -74,6 +74,7 @@ def test_texts_for_every_topic_level_and_question():
 
 def test_every_source_is_cited_somewhere():
     cited = {s for c in KB.causes.values() for s in c.sources} | {s for r in KB.rules for s in r.sources}
+    cited |= {s for conflict in KB.advice["advice_conflicts"] for s in conflict["sources"]}
     assert cited == set(KB.sources)
 
 

@@ -1,0 +1,252 @@
+"""The result as a person sees it: one short card first, the details when they ask.
+
+Plain Python (no Rasa). The card says the level, what to do and by when, and the main reason;
+the reasons, likely causes and advice are sections the person opens (web) or asks for with
+"Why?" and "What can I do now?" (chat channels and the terminal). actions.py picks the channel's
+form; the summary for a doctor is built here too.
+"""
+import datetime
+import html
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Dict, List, Mapping, Optional, Sequence
+
+from .medical.assessment import TOP_CAUSES, UNPLACED_RULE, Assessment, explain_cause, quote, sources
+from .medical.knowledge import TOPICS, KnowledgeBase, load
+
+LEVEL_BADGES = {
+    "emergency": "🔴 EMERGENCY",
+    "urgent": "🟠 URGENT",
+    "see_doctor": "🟡 SEE A DOCTOR",
+    "self_care": "🟢 SELF-CARE",
+}
+SHORT_REMINDER = "(General information, not a diagnosis.)"
+# Emergency numbers for the call buttons and the advice; the first is the main one. Set
+# TWITCH_EMERGENCY_NUMBERS (e.g. "911" or "112,999") for another country.
+DEFAULT_EMERGENCY_NUMBERS = ("999", "112", "911")
+
+
+def emergency_numbers() -> List[str]:
+    said = [n.strip() for n in os.environ.get("TWITCH_EMERGENCY_NUMBERS", "").split(",")]
+    numbers = [n for n in said if re.fullmatch(r"\+?[0-9]{2,8}", n)]
+    return numbers or list(DEFAULT_EMERGENCY_NUMBERS)
+
+
+def _numbers_in_words(numbers: Sequence[str]) -> str:
+    """ "999 (or 112 / 911)": the main number first, the others for other countries."""
+    return numbers[0] + (f" (or {' / '.join(numbers[1:])})" if len(numbers) > 1 else "")
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    lines: List[str]
+
+
+@dataclass(frozen=True)
+class Card:
+    level: str
+    badge: str
+    title: str
+    now: str                  # what to do and by when, one sentence
+    reason: str               # the main reason, one sentence
+    also: List[str]           # what must be seen without opening anything (an unplaced symptom, a worry)
+    sections: List[Section]
+    call: List[Dict[str, str]] = field(default_factory=list)   # emergency only
+    while_waiting: List[str] = field(default_factory=list)     # emergency only
+    reminder: str = ""
+    sources: List[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def section(self, title: str) -> Optional[Section]:
+        return next((s for s in self.sections if s.title == title), None)
+
+
+WHY = "Why I say this"
+CAUSES = "What most likely explains it"
+TODO = "What you can do"
+SOONER = "Get help sooner if"
+WORRY = "About your worry"
+
+
+def now_sentence(level: str, kb: Optional[KnowledgeBase] = None) -> str:
+    kb = kb or load()
+    return kb.advice["levels"][level]["now"].format(numbers=_numbers_in_words(emergency_numbers()))
+
+
+def _reason_lines(assessment: Assessment) -> List[str]:
+    found = assessment.evidence
+    unplaced = [r for r in assessment.triage.also_noted if r.id == UNPLACED_RULE]
+    lines = []
+    for rule in [*assessment.triage.reasons, *unplaced]:
+        said = quote(found, [*rule.any, *rule.all])
+        lines.append(f"{rule.sign}{said}" + (f" {rule.advice.strip()}" if rule.advice else ""))
+    return lines or ["Nothing you told me points to a warning sign, and this sounds like the common, harmless kind."]
+
+
+def _main_reason(assessment: Assessment) -> str:
+    if assessment.triage.reasons:
+        rule = assessment.triage.reasons[0]
+        return rule.sign[0].upper() + rule.sign[1:] + quote(assessment.evidence, [*rule.any, *rule.all]) + "."
+    if assessment.causes:
+        return ("Nothing you told me points to a warning sign; the most likely explanation is "
+                f"{assessment.causes[0].cause.name[0].lower()}{assessment.causes[0].cause.name[1:]}.")
+    return "Nothing you told me points to a warning sign."
+
+
+def _always_shown(assessment: Assessment, kb: KnowledgeBase) -> List[str]:
+    """An unplaced symptom is never left inside a closed section; nor is the answer to a worry."""
+    also = []
+    if not any(r.id == UNPLACED_RULE for r in assessment.triage.reasons):
+        for rule in assessment.triage.also_noted:
+            if rule.id == UNPLACED_RULE:
+                also.append(f"Also: {rule.sign}{quote(assessment.evidence, [*rule.any, *rule.all])}. "
+                            + (rule.advice or "").strip())
+    for cause_id in assessment.feared:
+        name = kb.causes[cause_id].name if cause_id in kb.causes else cause_id
+        first = re.split(r"(?<=\.)\s", kb.advice["rarity_notes"][cause_id]["text"].strip())[0]
+        also.append(f"About {name}: {first}")
+    return [line.strip() for line in also]
+
+
+def card(assessment: Assessment, kb: Optional[KnowledgeBase] = None) -> Card:
+    kb = kb or load()
+    level = assessment.level
+    sections = [Section(WHY, _reason_lines(assessment))]
+    if level != "emergency" and assessment.causes:
+        sections.append(Section(CAUSES, [explain_cause(r, assessment.evidence, kb)
+                                         for r in assessment.causes[:TOP_CAUSES]]))
+    if assessment.advice:
+        sections.append(Section(TODO, list(assessment.advice)))
+    if assessment.safety_net:
+        sections.append(Section(SOONER, list(assessment.safety_net)))
+    for cause_id in assessment.feared:
+        sections.append(Section(WORRY, [kb.advice["rarity_notes"][cause_id]["text"].strip()]))
+    emergency = level == "emergency"
+    return Card(
+        level=level,
+        badge=LEVEL_BADGES[level],
+        title=kb.advice["levels"][level]["title"],
+        now=now_sentence(level, kb),
+        reason=_main_reason(assessment),
+        also=_always_shown(assessment, kb),
+        sections=sections,
+        call=[{"label": f"Call {n}", "number": n} for n in emergency_numbers()] if emergency else [],
+        while_waiting=list(kb.advice["emergency_waiting"]["text"]) if emergency else [],
+        reminder=kb.advice["disclaimer"].strip(),
+        sources=sources(assessment, kb),
+    )
+
+
+def card_text(result: Card) -> str:
+    """The card for chat channels and the terminal: short blocks with blank lines between them;
+    the reasons and advice come with "Why?" and "What can I do now?"."""
+    blocks = [f"{result.badge}: {result.title}\n{result.now}", f"Main reason: {result.reason}"]
+    blocks += result.also
+    if result.while_waiting:
+        blocks.append("While you wait:\n" + "\n".join(f"• {line}" for line in result.while_waiting))
+    causes = result.section(CAUSES)
+    if causes:
+        blocks.append("Likely causes: " + "; ".join(line.split(":")[0] for line in causes.lines) + ".")
+    blocks.append(SHORT_REMINDER)
+    return "\n\n".join(blocks)
+
+
+def section_text(result: Card, *titles: str) -> str:
+    """Sections as text, for "Why?" and "What can I do now?"."""
+    parts = []
+    for title in titles:
+        section = result.section(title)
+        if section:
+            parts.append(f"{title}:\n" + "\n".join(f"• {line}" for line in section.lines))
+    return "\n\n".join(parts + [SHORT_REMINDER])
+
+
+def full_text(result: Card) -> str:
+    """Everything on the card, for a channel that shows one message (and for the record)."""
+    return "\n\n".join([card_text(result).replace(f"\n\n{SHORT_REMINDER}", ""),
+                        section_text(result, *(s.title for s in result.sections)).replace(f"\n\n{SHORT_REMINDER}", ""),
+                        "ℹ️ " + result.reminder + "\nBased on: " + "; ".join(result.sources) + "."])
+
+
+def emergency_text(result: Card, opening: str) -> str:
+    """Emergency mode: every follow-up restates what to do now and while waiting."""
+    return "\n\n".join([opening, "While you wait:\n" + "\n".join(f"• {line}" for line in result.while_waiting),
+                        SHORT_REMINDER])
+
+
+# --- the summary for a doctor ---
+
+def doctor_summary(result: Card, said: Sequence[str], answers: Mapping[str, Optional[str]],
+                   kb: Optional[KnowledgeBase] = None, today: Optional[datetime.date] = None) -> dict:
+    """What the person said in their words, their answers, the result, likely causes, sources; dated."""
+    kb = kb or load()
+    questions = kb.conversation["questions"]
+    causes = result.section(CAUSES)
+    why = result.section(WHY)
+    return {
+        "title": kb.conversation["summary"]["title"],
+        "date": (today or datetime.date.today()).isoformat(),
+        "said": list(dict.fromkeys(s for s in said if s.strip())),
+        "answers": [{"question": questions[t]["label"], "answer": answers[t]}
+                    for t in TOPICS if answers.get(t)],
+        "level": result.level, "badge": result.badge, "action": result.now,
+        "reasons": why.lines if why else [],
+        "causes": [{"name": line.split(":")[0], "why": line.split(":", 1)[1].strip()} for line in causes.lines]
+        if causes else [],
+        "advice": [*(result.section(TODO).lines if result.section(TODO) else [])],
+        "sources": result.sources,
+        "reminder": result.reminder,
+    }
+
+
+def summary_text(summary: dict, kb: Optional[KnowledgeBase] = None) -> str:
+    """The summary as a compact text block, for chat channels and the terminal."""
+    words = (kb or load()).conversation["summary"]
+    blocks = [f"{summary['title']}, {summary['date']}",
+              f"{words['said']}:\n" + "\n".join(f"“{line}”" for line in summary["said"])]
+    if summary["answers"]:
+        blocks.append(f"{words['answers']}:\n" + "\n".join(f"• {a['question']}: {a['answer']}" for a in summary["answers"]))
+    blocks.append(f"{words['result']}: {summary['badge']}. {summary['action']}\n"
+                  + "\n".join(f"• {line}" for line in summary["reasons"]))
+    if summary["causes"]:
+        blocks.append(f"{words['causes']}:\n" + "\n".join(f"• {c['name']}" for c in summary["causes"]))
+    blocks.append(f"{words['sources']}: " + "; ".join(summary["sources"]) + ".\n" + SHORT_REMINDER)
+    return "\n\n".join(blocks)
+
+
+# --- the card in each chat channel's own format ---
+
+def slack_message(result: Card) -> dict:
+    """Slack blocks: the card, then each section; the text is what notifications show."""
+    def bullets(lines):
+        return "\n".join(f"• {line}" for line in lines)
+
+    blocks = [{"type": "header", "text": {"type": "plain_text", "text": f"{result.badge}: {result.title}"}},
+              {"type": "section", "text": {"type": "mrkdwn", "text": f"*{result.now}*\n{result.reason}"}}]
+    blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": line}} for line in result.also]
+    if result.while_waiting:
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "*While you wait*\n" + bullets(result.while_waiting)}})
+    blocks += [{"type": "section", "text": {"type": "mrkdwn", "text": f"*{s.title}*\n{bullets(s.lines)}"[:2900]}}
+               for s in result.sections]
+    blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"{result.reminder} Based on: {'; '.join(result.sources)}."}]})
+    return {"text": f"{result.badge}: {result.now}", "blocks": blocks}
+
+
+def telegram_message(result: Card) -> dict:
+    """Telegram formatted text (HTML mode): the card in bold and short blocks."""
+    def esc(text):
+        return html.escape(text, quote=False)
+
+    parts = [f"<b>{esc(result.badge)}: {esc(result.title)}</b>\n{esc(result.now)}", f"<b>Main reason:</b> {esc(result.reason)}"]
+    parts += [esc(line) for line in result.also]
+    if result.while_waiting:
+        parts.append("<b>While you wait:</b>\n" + "\n".join(f"• {esc(line)}" for line in result.while_waiting))
+    causes = result.section(CAUSES)
+    if causes:
+        parts.append("<b>Likely causes:</b> " + esc("; ".join(line.split(":")[0] for line in causes.lines)) + ".")
+    parts.append(f"<i>{esc(SHORT_REMINDER)}</i>")
+    return {"text": "\n\n".join(parts), "parse_mode": "HTML"}
