@@ -125,3 +125,62 @@ def test_stop_mid_interview_asks_only_the_safety_questions_then_assesses(bot):
         say(bot, sender, "no")
     assert set(asked) <= {"weakness", "numbness", "bulbar", "wasting"} and len(asked) == 4
     assert slots(bot, sender)["triage_level"] == "self_care"
+
+
+# --- after the result (issue 10): the person's own words through the real NLU and dialogue ---
+
+def joined(replies) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def test_after_an_emergency_result_follow_ups_keep_the_emergency_advice(bot):
+    sender, replies = converse(bot, "my face is drooping on one side and my speech is slurred")
+    assert slots(bot, sender)["triage_level"] == "emergency" and "While you wait" in joined(replies)
+    for follow_up in ("should I wait and see if it passes?", "ok thanks", "can I just sleep on it"):
+        reply = joined(say(bot, sender, follow_up))
+        assert "999" in reply and "While you wait" in reply, follow_up
+        assert "two weeks" not in reply and "settles" not in reply, follow_up
+
+
+def test_the_result_is_one_short_card_then_the_next_steps(bot):
+    sender, state = run_interview(bot, "my eyelid keeps twitching, drinking like 6 coffees a day",
+                                  {"duration": "4 days", "sleep": "7 hours", "stress": "no"})
+    events = _call(bot, "GET", f"/conversations/{sender}/tracker")["events"]
+    last_turn = [e for e in events[max(i for i, e in enumerate(events) if e.get("event") == "user"):]
+                 if e.get("event") == "bot"]
+    card, steps = last_turn[-2], last_turn[-1]
+    assert card["text"].startswith("🟢 SELF-CARE") and len(card["text"].split()) < 150
+    assert [b["title"] for b in steps["data"]["buttons"]] == [
+        "Why?", "What can I do now?", "Summary for my doctor", "New check", "Delete my conversation"]
+    assert "6 coffees a day" in joined(say(bot, sender, "why?"))
+    assert "not a diagnosis" in joined(say(bot, sender, "what can I do now?"))
+
+
+def test_a_new_complaint_after_the_result_starts_a_new_check(bot):
+    sender, state = run_interview(bot, "my eyelid keeps twitching", {"duration": "3 days"})
+    assert state["triage_level"]
+    reply = joined(say(bot, sender, "hi again, now my thumb keeps twitching"))
+    state = slots(bot, sender)
+    assert "new check" in reply and state["triage_level"] is None and state["requested_slot"]
+    assert "thumb" in (state["location"] or "")
+
+
+def test_a_question_after_the_result_is_not_taken_as_an_answer(bot):
+    sender, state = run_interview(bot, "my eyelid keeps twitching", {"duration": "3 days", "medications": "no"})
+    say(bot, sender, "wait why do I need a doctor? it's just the pill")
+    assert slots(bot, sender)["medications"] == "no"
+
+
+def test_summary_for_my_doctor_and_a_new_check(bot):
+    sender, state = run_interview(bot, "my calf keeps cramping at night", {"duration": "2 weeks"})
+    summary = joined(say(bot, sender, "summary for my doctor"))
+    assert "“my calf keeps cramping at night”" in summary and "How long: 2 weeks" in summary
+    say(bot, sender, "new check")
+    assert not slots(bot, sender)["triage_level"]
+
+
+def test_a_warning_sign_said_with_small_talk_after_the_result_changes_the_advice(bot):
+    sender, state = run_interview(bot, "my eyelid keeps twitching", {"duration": "3 days"})
+    assert state["triage_level"] in ("self_care", "see_doctor")
+    reply = joined(say(bot, sender, "ok thanks. oh and my speech has gone slurred this evening"))
+    assert slots(bot, sender)["triage_level"] == "emergency" and "999" in reply
