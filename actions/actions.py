@@ -1,4 +1,5 @@
 """Rasa-facing actions: thin wrappers that read the tracker and call the plain-Python logic."""
+import abc
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -282,7 +283,7 @@ def _earlier_texts(tracker: Tracker) -> List[str]:
     return user_texts(tracker)[:-1]
 
 
-class OutsideInterview(Action):
+class OutsideInterview(Action, abc.ABC):
     """Everything said outside the interview passes here first, whatever the NLU took it for:
     a new warning sign is advised on at once; after a result, a new complaint starts a new check,
     and after an emergency result every follow-up ("can I wait?", "ok thanks") restates the
@@ -300,8 +301,9 @@ class OutsideInterview(Action):
             return self._emergency_again(dispatcher, tracker)
         return await self.reply(dispatcher, tracker)
 
+    @abc.abstractmethod
     async def reply(self, dispatcher, tracker) -> List[Dict[Text, Any]]:
-        raise NotImplementedError
+        """The answer when none of the checks above applies."""
 
     @staticmethod
     def _emergency_again(dispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:

@@ -42,11 +42,6 @@ logger = logging.getLogger(__name__)
 
 PROCESS_START = time.time()
 FORGET_ACTION = "action_forget_me"
-ASSESS_ACTION = "action_assess"
-FORGET_OFFER = {
-    "text": "If you'd like me to delete this conversation, press the button or say \"delete my conversation\".",
-    "buttons": [{"title": "Delete my conversation", "payload": "delete my conversation"}],
-}
 RETENTION_INTERVAL = 60 * 60
 RESERVED_PREFIXES = ("slack:", "telegram:")  # conversations only their own channel can reach
 
@@ -133,10 +128,6 @@ async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, An
             # never silence, whatever the model predicted (e.g. a typed "/session_start")
             tracker.update(BotUttered(safety_net.NOTHING_TO_SAY))
             await _say(message.output_channel, message.sender_id, [safety_net.NOTHING_TO_SAY])
-        if any(isinstance(e, ActionExecuted) and e.action_name == ASSESS_ACTION for e in new_events):
-            # after every assessment: a way to delete the conversation ("forget me")
-            tracker.update(BotUttered(FORGET_OFFER["text"], data={"buttons": FORGET_OFFER["buttons"]}))
-            await message.output_channel.send_response(message.sender_id, dict(FORGET_OFFER))
         await self.run_anonymization_pipeline(tracker)
         await self.save_tracker(tracker)
         if any(isinstance(e, ActionExecuted) and e.action_name == FORGET_ACTION for e in new_events):

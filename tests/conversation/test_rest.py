@@ -146,10 +146,11 @@ def test_the_result_is_one_short_card_then_the_next_steps(bot):
     sender, state = run_interview(bot, "my eyelid keeps twitching, drinking like 6 coffees a day",
                                   {"duration": "4 days", "sleep": "7 hours", "stress": "no"})
     events = _call(bot, "GET", f"/conversations/{sender}/tracker")["events"]
-    last_turn = [e for e in events[max(i for i, e in enumerate(events) if e.get("event") == "user"):]
-                 if e.get("event") == "bot"]
-    card, steps = last_turn[-2], last_turn[-1]
-    assert card["text"].startswith("🟢 SELF-CARE") and len(card["text"].split()) < 150
+    said = [e for e in events[max(i for i, e in enumerate(events) if e.get("event") == "user"):]
+            if e.get("event") == "bot"]
+    at = next(i for i, e in enumerate(said) if (e.get("text") or "").startswith("🟢 SELF-CARE"))
+    card, steps = said[at], said[at + 1]
+    assert len(card["text"].split()) < 150, [e.get("text") for e in said]
     assert [b["title"] for b in steps["data"]["buttons"]] == [
         "Why?", "What can I do now?", "Summary for my doctor", "New check", "Delete my conversation"]
     assert "6 coffees a day" in joined(say(bot, sender, "why?"))
