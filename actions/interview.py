@@ -204,6 +204,7 @@ DIGRESSIONS = {
 SMALL_TALK = {"greet", "goodbye", "thank", "bot_challenge", "out_of_scope"}
 # Below this confidence a message sent while a question is open is taken as its answer.
 DIGRESSION_CONFIDENCE = 0.6
+QUESTION_DIGRESSION_CONFIDENCE = 0.3
 
 
 def _turn_words(name: str) -> List[str]:
@@ -220,6 +221,13 @@ def corrected_topics(text: str, requested: Optional[str]) -> Dict[str, str]:
     return {t: said for t, said in topics_answered_by(text, loose=True).items() if t != requested}
 
 
+def _digression_confidence(text: str, requested: Optional[str]) -> float:
+    """A question ("but does magnesium actually help though?") is rarely the answer to one: a
+    less confident question intent is enough, unless it also has the answer's shape ("no?")."""
+    asks = "?" in text and parse.yes_no_unknown(text) is None and not (requested and clearly_answers(requested, text))
+    return QUESTION_DIGRESSION_CONFIDENCE if asks else DIGRESSION_CONFIDENCE
+
+
 def is_digression(intent: Optional[str], confidence: float, text: str, requested: Optional[str],
                   previous: Optional[str] = None) -> bool:
     """A question or remark made while a question is open, rather than its answer.
@@ -228,7 +236,7 @@ def is_digression(intent: Optional[str], confidence: float, text: str, requested
     corrects, small talk must use small-talk words and not have the shape of an answer, and the
     same words sent twice in a row are taken as the answer (the person means it).
     """
-    if intent not in DIGRESSIONS or confidence < DIGRESSION_CONFIDENCE:
+    if intent not in DIGRESSIONS or confidence < _digression_confidence(text, requested):
         return False
     if intent == "correct" and not corrected_topics(text, requested):
         return False  # "better than before actually" corrects nothing: it answers the question

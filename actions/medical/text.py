@@ -275,7 +275,10 @@ def is_vague_span(text: str) -> bool:
 # Sleep amounts said in passing ("only 5 hours of sleep"): not how long the twitch has lasted.
 SLEEP_PHRASE = re.compile(r"\d{1,2}(?:\.\d)? ?(?:(?:to|or) ?\d{1,2} ?)?(?:hours?|hrs?|h) (?:of )?(?:sleep|a night|per night|kip)"
                           r"|sleep\w{0,4} (?:about |like |only |maybe )?\d{1,2} ?(?:hours?|hrs?)?")
-TIME_WORDS = re.compile(r"\b(for|since|past|last|about|around|over|ago|almost|nearly|now|been|lasted|going on)\b")
+# A correction speaks of time too: "sorry I meant 3 DAYS", "actually more like 5 weeks", "3 days not weeks".
+TIME_WORDS = re.compile(r"\b(for|since|past|last|about|around|over|ago|almost|nearly|now|been|lasted|going on"
+                        r"|meant|actually|more like|closer to|rather than)\b"
+                        r"|\b(days?|weeks?|months?|years?),? not\b")
 
 
 def sleep_amounts(text: str) -> List[str]:

@@ -90,3 +90,13 @@ def test_warning_sign_questions_left_until_each_is_answered():
     assert pending_warning_topics(answers, ["calf twitch"]) == ["numbness", "bulbar", "wasting"]
     answers.update(numbness="no", bulbar="not sure", wasting="nope")
     assert pending_warning_topics(answers, ["calf twitch"]) == []
+
+
+@pytest.mark.parametrize("text,intent,digression", [
+    ("but does magnesium actually help though? my friend swears by it", "faq_magnesium", True),
+    ("could stress do this?", "ask_about_cause", True),
+    ("no?", "faq_is_it_als", False),
+    ("about 3 days?", "ask_why", False),
+])
+def test_a_question_is_an_aside_even_when_the_nlu_is_unsure(text, intent, digression):
+    assert is_digression(intent, 0.4, text, "duration") is digression

@@ -75,3 +75,9 @@ def test_a_span_without_a_number_is_not_guessed(said):
                                            ("just a few seconds", None)])
 def test_how_long_one_cramp_lasted(said, minutes):
     assert parse.minutes_lasting(said) == minutes
+
+
+@pytest.mark.parametrize("said", ["sorry I meant 3 DAYS not weeks, typo", "actually more like 5 weeks, not 3 days",
+                                  "3 days not 3 weeks", "closer to two months"])
+def test_a_correction_speaks_of_time(said):
+    assert parse.speaks_of_time(said)
