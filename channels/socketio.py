@@ -8,6 +8,12 @@
 * ``TWITCH_WEB_ORIGINS`` (comma-separated, e.g. ``http://localhost:8080``), if
   set, is also checked on the socket's ``Origin`` header: CORS does not cover
   websockets.
+* Custom messages (``json_message`` in an action) reach the browser as one
+  ``bot_uttered`` event whose data is that dict (``GuardedSocketIOOutput``); Rasa's
+  own ``SocketIOOutput`` spreads the dict into ``emit``'s keyword arguments, so
+  the result card (``{"twitch_card": ...}``) and the doctor's summary
+  (``{"twitch_summary": ...}``) would never arrive. The page renders them
+  (webchat/card.js).
 """
 
 import logging
@@ -16,7 +22,7 @@ import re
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
@@ -40,12 +46,29 @@ def allowed_origins() -> Optional[set]:
     return {origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()}
 
 
+class GuardedSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output, with custom JSON sent as the message itself."""
+
+    async def send_custom_json(
+        self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any
+    ) -> None:
+        # Always to this conversation's room: a "room" key in the data does not redirect it.
+        data = {key: value for key, value in dict(json_message).items() if key != "room"}
+        await self._send_message(recipient_id, data)
+
+
 class GuardedSocketIOInput(SocketIOInput):
     """socket.io input channel with session-id and type checks; see the module docstring."""
 
     @classmethod
     def name(cls) -> Text:
         return "socketio"
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """The output channel Rasa uses outside a message (e.g. reminders, /trigger_intent)."""
+        if self.sio is None:
+            return super().get_output_channel()
+        return GuardedSocketIOOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = super().blueprint(on_new_message)
@@ -70,7 +93,7 @@ class GuardedSocketIOInput(SocketIOInput):
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any) -> None:
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = GuardedSocketIOOutput(sio, self.bot_message_evt)
             if not isinstance(data, dict):
                 return
             if self.session_persistence:
