@@ -7,6 +7,10 @@ Serves exactly these, nothing else from disk:
   /             -> webchat/index.html
   /lib/index.js -> webchat/node_modules/rasa-webchat/lib/index.js (from `npm ci`),
                    minus its Google Fonts @import (no CDN)
+  /lib/react.js -> webchat/node_modules/react/umd/react.production.min.js (installed
+                   with rasa-webchat): builds the result card's elements (card.js)
+  /card.js      -> webchat/card.js: the result card and the doctor's summary in the chat
+  /summary.html, /summary.js -> the printable summary for a doctor
   /config.js    -> optional runtime config; with --rasa-url (or $RASA_URL) the page
                    talks to that Rasa server instead of <same host>:5005.
 """
@@ -25,9 +29,15 @@ HERE = Path(__file__).resolve().parent
 # that import so the page never contacts a CDN (the page's CSP would block it
 # anyway, but with console errors); the page uses the system font instead.
 CDN_IMPORT = re.compile(rb"@import url\(https?://fonts\.googleapis\.com/[^)]*\);?")
+JS = "application/javascript; charset=utf-8"
+HTML = "text/html; charset=utf-8"
 FILES = {
-    "/": (HERE / "index.html", "text/html; charset=utf-8"),
-    "/index.html": (HERE / "index.html", "text/html; charset=utf-8"),
+    "/": (HERE / "index.html", HTML),
+    "/index.html": (HERE / "index.html", HTML),
+    "/card.js": (HERE / "card.js", JS),
+    "/summary.html": (HERE / "summary.html", HTML),
+    "/summary.js": (HERE / "summary.js", JS),
+    "/lib/react.js": (HERE / "node_modules" / "react" / "umd" / "react.production.min.js", JS),
     "/lib/index.js": (
         HERE / "node_modules" / "rasa-webchat" / "lib" / "index.js",
         "application/javascript; charset=utf-8",

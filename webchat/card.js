@@ -1,0 +1,147 @@
+/* Twitch Check web chat: the result card and the doctor's summary.
+ *
+ * The bot sends the assessment as a custom message {"twitch_card": CARD} and the
+ * summary as {"twitch_summary": SUMMARY} (channels/socketio.py sends the dict as the
+ * socket message). rasa-webchat gives any message without "text" to its
+ * `customComponent` prop as a React component: props are the message's keys (plus id,
+ * isLast, store, dispatch). It renders them with its own React 16; the elements here
+ * come from React's UMD build (/lib/react.js, from webchat/node_modules/react): React
+ * elements are plain objects, so the bundle's ReactDOM renders them. Function
+ * components only, no hooks (hooks would need the bundle's own React).
+ *
+ * Everything is text (React escapes it); nothing here uses innerHTML.
+ */
+(function () {
+  "use strict";
+  var h = window.React.createElement;
+  var ICON = { emergency: "🔴", urgent: "🟠", see_doctor: "🟡", self_care: "🟢" };
+  var LEVELS = ["emergency", "urgent", "see_doctor", "self_care"];
+
+  function list(value) { return Array.isArray(value) ? value : []; }
+  function text(value) { return typeof value === "string" ? value : ""; }
+  function level(value) { return LEVELS.indexOf(value) >= 0 ? value : "see_doctor"; }
+  function telNumber(value) { return text(value).replace(/[^0-9+]/g, ""); }
+
+  /* ---- keep the start of a new card in view -------------------------------------
+   * The widget scrolls its message list to the bottom whenever it changes (and the
+   * buttons under the card arrive a moment later). When a card arrives, its top is
+   * kept in view: the list is never scrolled further down than the card's top,
+   * until the person scrolls, types or taps in the chat themselves. Cards restored
+   * from localStorage on a reload (mounted before the socket connects) are left alone.
+   */
+  var live = false, pinned = null;
+  function box() { return document.getElementById("rw-messages"); }
+  function keepCardTop() {
+    var list = box();
+    if (!pinned || !list) return;
+    if (!list.contains(pinned)) { pinned = null; return; }
+    var top = pinned.getBoundingClientRect().top - list.getBoundingClientRect().top +
+              list.scrollTop - 8;
+    if (list.scrollTop > top) list.scrollTop = Math.max(0, top);
+  }
+  function release() { pinned = null; }
+  function pin(el) {
+    if (!el || !live || el.getAttribute("data-seen")) return;
+    el.setAttribute("data-seen", "1");
+    pinned = el;
+    var list = box();
+    if (list && !list.getAttribute("data-tc-watched")) {
+      list.setAttribute("data-tc-watched", "1");
+      new MutationObserver(keepCardTop).observe(list, { childList: true, subtree: true });
+      list.addEventListener("scroll", keepCardTop);
+      ["wheel", "touchstart", "mousedown", "keydown"].forEach(function (type) {
+        list.addEventListener(type, release, { passive: true });
+      });
+      var chat = document.getElementById("chat");
+      if (chat) chat.addEventListener("submit", release, true);
+    }
+    // after the widget's own scroll-to-bottom in this render
+    setTimeout(keepCardTop, 0);
+    // and make sure the chat itself is on screen (a phone may have scrolled the page)
+    var rect = (list || el).getBoundingClientRect();
+    if (rect.top < 0 || rect.top > window.innerHeight) {
+      (list || el).scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  /* ---- the result card ----------------------------------------------------------- */
+  function lines(items, className) {
+    return h("ul", { className: className },
+      list(items).map(function (line, i) { return h("li", { key: i }, text(line)); }));
+  }
+
+  function Card(props) {
+    var card = props.card || {};
+    var lvl = level(card.level);
+    var badge = text(card.badge) || lvl.replace("_", " ").toUpperCase();
+    var hasIcon = /^[^A-Za-z0-9]/.test(badge);
+    var calls = lvl === "emergency" ? list(card.call).filter(function (c) {
+      return c && telNumber(c.number);
+    }) : [];
+    var waiting = lvl === "emergency" ? list(card.while_waiting) : [];
+    var sources = list(card.sources).map(text).filter(Boolean);
+    return h("section", {
+      className: "rw-response tc-card tc-checked tc-triage tc-" + lvl,
+      "data-level": lvl,
+      "aria-label": "Your result: " + (text(card.title) || badge),
+      ref: pin
+    },
+      h("p", { className: "tc-badge" },
+        hasIcon ? null : h("span", { "aria-hidden": "true" }, ICON[lvl] + " "), badge),
+      h("h2", { className: "tc-title" }, text(card.title)),
+      text(card.action) && h("p", { className: "tc-action" }, text(card.action)),
+      calls.length > 0 && h("div", { className: "tc-calls" }, calls.map(function (c, i) {
+        return h("a", { key: i, className: "tc-call", href: "tel:" + telNumber(c.number) },
+          text(c.label) || "Call " + telNumber(c.number));
+      })),
+      waiting.length > 0 && h("div", { className: "tc-waiting" },
+        h("h3", null, "While you wait"), lines(waiting)),
+      text(card.reason) && h("p", { className: "tc-reason" }, text(card.reason)),
+      list(card.sections).filter(function (s) { return s && list(s.lines).length; })
+        .map(function (s, i) {
+          return h("details", { key: i, className: "tc-section" },
+            h("summary", null, text(s.title)), lines(s.lines));
+        }),
+      text(card.reminder) && h("p", { className: "tc-reminder" }, text(card.reminder)),
+      sources.length > 0 && h("p", { className: "tc-sources" }, "Sources: " + sources.join("; "))
+    );
+  }
+
+  /* ---- the doctor's summary ------------------------------------------------------ */
+  var SUMMARY_KEY = "twitch-check-summary";
+
+  function openSummary(summary) {
+    var data = JSON.stringify(summary || {});
+    // A tab opened by window.open gets a copy of this tab's sessionStorage; the
+    // summary page also asks its opener, in case the copy is not made.
+    try { window.sessionStorage.setItem(SUMMARY_KEY, data); } catch (e) { /* private mode */ }
+    window.TwitchCheck.lastSummary = data;
+    var tab = window.open("summary.html", "_blank");
+    if (!tab) window.location.href = "summary.html";  // pop-ups blocked: same tab
+  }
+
+  function Summary(props) {
+    var summary = props.summary || {};
+    return h("div", { className: "rw-response tc-summary-msg tc-checked" },
+      h("p", null, h("strong", null, text(summary.title) || "Summary for your doctor"),
+        text(summary.date) ? " (" + text(summary.date) + ")" : ""),
+      h("p", null, "A page you can print or show your doctor: what you told me, " +
+        "the result, the likely causes and the sources."),
+      h("button", { type: "button", className: "tc-open-summary",
+                    onClick: function () { openSummary(summary); } },
+        "Open printable summary"));
+  }
+
+  function customComponent(props) {
+    if (props && props.twitch_card) return h(Card, { card: props.twitch_card });
+    if (props && props.twitch_summary) return h(Summary, { summary: props.twitch_summary });
+    return null;
+  }
+
+  window.TwitchCheck = {
+    customComponent: customComponent,
+    connected: function () { live = true; },
+    openSummary: openSummary,
+    lastSummary: null
+  };
+})();
