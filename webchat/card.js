@@ -64,7 +64,10 @@
     }
   }
 
-  /* ---- the result card ----------------------------------------------------------- */
+  /* ---- the result card ----
+   * CARD (actions/result.py, Card.as_dict): level, badge, title, now (what to do and by
+   * when), reason, also (always shown), sections [{title, lines}] (closed <details>),
+   * call [{label, number}] and while_waiting (emergency only), reminder, sources.------------------------------------------------------- */
   function lines(items, className) {
     return h("ul", { className: className },
       list(items).map(function (line, i) { return h("li", { key: i }, text(line)); }));
@@ -80,6 +83,10 @@
     }) : [];
     var waiting = lvl === "emergency" ? list(card.while_waiting) : [];
     var sources = list(card.sources).map(text).filter(Boolean);
+    // what to do and by when: "now" from actions/result.py ("action" accepted too)
+    var action = text(card.now) || text(card.action);
+    // lines that must be seen without opening anything (an unplaced symptom, a worry)
+    var also = list(card.also).map(text).filter(Boolean);
     return h("section", {
       className: "rw-response tc-card tc-checked tc-triage tc-" + lvl,
       "data-level": lvl,
@@ -89,7 +96,7 @@
       h("p", { className: "tc-badge" },
         hasIcon ? null : h("span", { "aria-hidden": "true" }, ICON[lvl] + " "), badge),
       h("h2", { className: "tc-title" }, text(card.title)),
-      text(card.action) && h("p", { className: "tc-action" }, text(card.action)),
+      action && h("p", { className: "tc-action" }, action),
       calls.length > 0 && h("div", { className: "tc-calls" }, calls.map(function (c, i) {
         return h("a", { key: i, className: "tc-call", href: "tel:" + telNumber(c.number) },
           text(c.label) || "Call " + telNumber(c.number));
@@ -97,6 +104,7 @@
       waiting.length > 0 && h("div", { className: "tc-waiting" },
         h("h3", null, "While you wait"), lines(waiting)),
       text(card.reason) && h("p", { className: "tc-reason" }, text(card.reason)),
+      also.map(function (line, i) { return h("p", { key: "also" + i, className: "tc-also" }, line); }),
       list(card.sections).filter(function (s) { return s && list(s.lines).length; })
         .map(function (s, i) {
           return h("details", { key: i, className: "tc-section" },

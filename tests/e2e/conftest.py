@@ -57,21 +57,36 @@ def playwright_instance():
         yield p
 
 
-@pytest.fixture
-def page(playwright_instance, request):
-    """A fresh browser (own profile, so own localStorage) for each test."""
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+         "device_scale_factor": 2}
+DESKTOP = {"viewport": {"width": 1000, "height": 900}}
+
+
+def _browser_page(playwright, request, **options):
+    """A fresh browser (own profile, so own localStorage); a screenshot at the end."""
     profile = tempfile.mkdtemp(prefix="twitch-check-chromium-")
-    context = playwright_instance.chromium.launch_persistent_context(
-        profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-        viewport={"width": 1000, "height": 900})
+    context = playwright.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, **options)
     page = context.pages[0] if context.pages else context.new_page()
     page.requests_seen = []
-    page.on("request", lambda r: page.requests_seen.append(r.url))
-    yield page
+    context.on("request", lambda r: page.requests_seen.append(r.url))  # new tabs too
     try:
+        yield page
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-final.png"),
                         full_page=True)
     finally:
         context.close()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def page(playwright_instance, request):
+    """A desktop-sized page (1000x900) in a fresh browser for each test."""
+    yield from _browser_page(playwright_instance, request, **DESKTOP)
+
+
+@pytest.fixture
+def phone_page(playwright_instance, request):
+    """A phone-sized page (390x844, touch) in a fresh browser for each test."""
+    yield from _browser_page(playwright_instance, request, **PHONE)
