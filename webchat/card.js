@@ -28,40 +28,58 @@
    * kept in view: the list is never scrolled further down than the card's top,
    * until the person scrolls, types or taps in the chat themselves. Cards restored
    * from localStorage on a reload (mounted before the socket connects) are left alone.
+   *
+   * The widget wraps customComponent in a new react-redux connect() on every render,
+   * so React mounts the card afresh each time the message list changes: what must
+   * last (already seen, which sections are open) is kept here, by message id.
    */
-  var live = false, pinned = null;
+  var live = false, pinnedId = null, seen = {}, opened = {};
   function box() { return document.getElementById("rw-messages"); }
+  function pinnedCard() {
+    return pinnedId === null ? null :
+      document.querySelector('#rw-messages .tc-card[data-message="' + pinnedId + '"]');
+  }
   function keepCardTop() {
-    var list = box();
-    if (!pinned || !list) return;
-    if (!list.contains(pinned)) { pinned = null; return; }
-    var top = pinned.getBoundingClientRect().top - list.getBoundingClientRect().top +
+    var list = box(), card = pinnedCard();
+    if (!list || !card) return;
+    var top = card.getBoundingClientRect().top - list.getBoundingClientRect().top +
               list.scrollTop - 8;
     if (list.scrollTop > top) list.scrollTop = Math.max(0, top);
   }
-  function release() { pinned = null; }
-  function pin(el) {
-    if (!el || !live || el.getAttribute("data-seen")) return;
-    el.setAttribute("data-seen", "1");
-    pinned = el;
-    var list = box();
-    if (list && !list.getAttribute("data-tc-watched")) {
-      list.setAttribute("data-tc-watched", "1");
-      new MutationObserver(keepCardTop).observe(list, { childList: true, subtree: true });
-      list.addEventListener("scroll", keepCardTop);
-      ["wheel", "touchstart", "mousedown", "keydown"].forEach(function (type) {
-        list.addEventListener(type, release, { passive: true });
+  function release() { pinnedId = null; }
+  function watch(list) {
+    if (list.getAttribute("data-tc-watched")) return;
+    list.setAttribute("data-tc-watched", "1");
+    new MutationObserver(keepCardTop).observe(list, { childList: true, subtree: true });
+    list.addEventListener("scroll", keepCardTop);
+    ["wheel", "touchstart", "mousedown", "keydown"].forEach(function (type) {
+      list.addEventListener(type, release, { passive: true });
+    });
+    var chat = document.getElementById("chat");
+    if (chat) chat.addEventListener("submit", release, true);  // the person sends a message
+  }
+  function cardMounted(id) {
+    return function (el) {
+      if (!el || seen[id]) return;
+      seen[id] = true;
+      if (!live) return;  // restored from localStorage, not arriving now
+      pinnedId = id;
+      var list = box();
+      if (list) watch(list);
+      setTimeout(keepCardTop, 0);  // after the widget's own scroll to the bottom
+      // and the chat itself on screen (a phone may have scrolled the page)
+      var rect = (list || el).getBoundingClientRect();
+      if (rect.top < 0 || rect.top > window.innerHeight) (list || el).scrollIntoView({ block: "nearest" });
+    };
+  }
+  function sectionMounted(id, index) {
+    return function (el) {
+      if (!el || el.getAttribute("data-tc-toggle")) return;
+      el.setAttribute("data-tc-toggle", "1");
+      el.addEventListener("toggle", function () {
+        (opened[id] = opened[id] || {})[index] = el.open;
       });
-      var chat = document.getElementById("chat");
-      if (chat) chat.addEventListener("submit", release, true);
-    }
-    // after the widget's own scroll-to-bottom in this render
-    setTimeout(keepCardTop, 0);
-    // and make sure the chat itself is on screen (a phone may have scrolled the page)
-    var rect = (list || el).getBoundingClientRect();
-    if (rect.top < 0 || rect.top > window.innerHeight) {
-      (list || el).scrollIntoView({ block: "nearest" });
-    }
+    };
   }
 
   /* ---- the result card ----
@@ -74,7 +92,7 @@
   }
 
   function Card(props) {
-    var card = props.card || {};
+    var card = props.card || {}, id = String(props.id);
     var lvl = level(card.level);
     var badge = text(card.badge) || lvl.replace("_", " ").toUpperCase();
     var hasIcon = /^[^A-Za-z0-9]/.test(badge);
@@ -90,8 +108,9 @@
     return h("section", {
       className: "rw-response tc-card tc-checked tc-triage tc-" + lvl,
       "data-level": lvl,
+      "data-message": id,
       "aria-label": "Your result: " + (text(card.title) || badge),
-      ref: pin
+      ref: cardMounted(id)
     },
       h("p", { className: "tc-badge" },
         hasIcon ? null : h("span", { "aria-hidden": "true" }, ICON[lvl] + " "), badge),
@@ -107,7 +126,8 @@
       also.map(function (line, i) { return h("p", { key: "also" + i, className: "tc-also" }, line); }),
       list(card.sections).filter(function (s) { return s && list(s.lines).length; })
         .map(function (s, i) {
-          return h("details", { key: i, className: "tc-section" },
+          return h("details", { key: i, className: "tc-section", ref: sectionMounted(id, i),
+                                open: !!(opened[id] && opened[id][i]) },
             h("summary", null, text(s.title)), lines(s.lines));
         }),
       text(card.reminder) && h("p", { className: "tc-reminder" }, text(card.reminder)),
@@ -141,7 +161,7 @@
   }
 
   function customComponent(props) {
-    if (props && props.twitch_card) return h(Card, { card: props.twitch_card });
+    if (props && props.twitch_card) return h(Card, { card: props.twitch_card, id: props.id });
     if (props && props.twitch_summary) return h(Summary, { summary: props.twitch_summary });
     return null;
   }

@@ -3,8 +3,8 @@
 Real headless Chromium, the whole bot running (conftest.py). The web chat gets the
 assessment as one card ({"twitch_card": ...}, webchat/card.js):
 (a) a whole conversation to the result, on a desktop and on a phone: the card's top is on
-    screen when it arrives, it has its level's colour, its sections are closed and open on
-    a click, and it is short unless opened;
+    screen when it arrives, it has its level's colour, its sections are closed, open on a
+    click and stay open as the conversation goes on, and it is short unless opened;
 (b) an emergency: call buttons (tel: links) and what to do while waiting, shown at once; a
     "can I wait?" gets the emergency advice again;
 (c) after a result, "New check" and a new complaint start a new interview;
@@ -117,7 +117,11 @@ def test_result_card_in_view_coloured_and_short(any_page, chat, request):
     expect(sections.first).to_have_attribute("open", "")
     expect(sections.first.locator("li").first).to_be_visible()
     assert visible_words(card) > words
-    shot(page, f"card-{size}-section-open")
+    viewport_shot(page, f"card-{size}-section-open")
+    # it stays open while the conversation goes on (the widget re-mounts custom messages)
+    replies = next_step(page, "Why?")
+    assert replies, "no answer to Why?"
+    expect(page.locator(CARD).first.locator("details.tc-section").first).to_have_attribute("open", "")
 
 
 def test_emergency_card_calls_and_waiting_advice_then_no_wait_and_see(page, chat):
