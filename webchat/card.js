@@ -82,10 +82,11 @@
     };
   }
 
-  /* ---- the result card ----
+  /* ---- the result card ------------------------------------------------------------
    * CARD (actions/result.py, Card.as_dict): level, badge, title, now (what to do and by
    * when), reason, also (always shown), sections [{title, lines}] (closed <details>),
-   * call [{label, number}] and while_waiting (emergency only), reminder, sources.------------------------------------------------------- */
+   * call [{label, number}] and while_waiting (emergency only), reminder, sources.
+   */
   function lines(items, className) {
     return h("ul", { className: className },
       list(items).map(function (line, i) { return h("li", { key: i }, text(line)); }));
