@@ -56,7 +56,9 @@
     root.appendChild(el("h1", null, title));
     root.appendChild(el("p", "date", "Date: " + longDate(s.date)));
 
-    section(root, "What I said, in my own words", s.said, function (t) { return el("li", null, str(t)); });
+    // "/greet" is the chat page's own opening signal (index.html, initPayload), not their words
+    var said = list(s.said).filter(function (t) { return str(t).trim() && str(t).trim() !== "/greet"; });
+    section(root, "What I said, in my own words", said, function (t) { return el("li", null, str(t)); });
 
     var answers = list(s.answers).filter(function (a) { return a && (a.question || a.answer); });
     if (answers.length) {
