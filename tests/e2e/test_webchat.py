@@ -18,8 +18,9 @@ from playwright.sync_api import expect
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 COMPLAINT = "my eyelid keeps twitching, drinking loads of coffee"
 LEVEL = r"(emergency|urgent|see[ _-]?(a )?doctor|self[ _-]?care)"
-# The assessment opens with the triage level as a badge, "🟡 SEE A DOCTOR: Book a
-# doctor's appointment" (actions/medical/assessment.py), or says "Triage level: ...".
+# The assessment opens with the triage level as a badge: on the result card (webchat/card.js)
+# "🟡 SEE A DOCTOR" above its title; as text "🟡 SEE A DOCTOR: Book a doctor's appointment"
+# (actions/result.py); or it says "Triage level: ...".
 ASSESSMENT_RE = re.compile(
     r"^\W*(EMERGENCY|URGENT|SEE A DOCTOR|SELF-CARE)\b"
     r"|(?i:(triage|urgency) level\W[^\n]{0,40}?" + LEVEL + ")")
@@ -155,7 +156,9 @@ def open_chat(page, url):
 def assert_assessment_visible(page, assessment):
     match = ASSESSMENT_RE.search(assessment)
     level = match.group(1) or match.group(3)
-    message = page.locator(BOT).filter(has_text=assessment[:40]).last
+    # the first line: the badge of a result card (its blocks are on lines of their own)
+    # or of an assessment sent as text
+    message = page.locator(BOT).filter(has_text=assessment.strip().splitlines()[0][:40]).last
     message.scroll_into_view_if_needed()  # for the screenshot that follows
     expect(message).to_be_visible()
     expect(message).to_contain_text(level)
