@@ -42,8 +42,15 @@
   function keepCardTop() {
     var list = box(), card = pinnedCard();
     if (!list || !card) return;
-    var top = card.getBoundingClientRect().top - list.getBoundingClientRect().top +
-              list.scrollTop - 8;
+    var origin = list.getBoundingClientRect().top - list.scrollTop + 8;
+    var top = card.getBoundingClientRect().top - origin;
+    // a short message just before the card in the same reply ("I can't tell you to
+    // wait: ...") stays in view too, if it leaves the card's top well on screen
+    var group = card.closest(".rw-group-message");
+    if (group) {
+      var groupTop = group.getBoundingClientRect().top - origin;
+      if (top - groupTop <= list.clientHeight / 3) top = groupTop;
+    }
     if (list.scrollTop > top) list.scrollTop = Math.max(0, top);
   }
   function release() { pinnedId = null; }
