@@ -6,6 +6,7 @@ arguments, so {"twitch_card": ...} would never reach the page.
 """
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from channels.socketio import GuardedSocketIOInput, GuardedSocketIOOutput
 
@@ -24,7 +25,10 @@ class FakeSio:
 
 
 def run(coroutine):
-    return asyncio.new_event_loop().run_until_complete(coroutine)
+    # in a thread of its own: a test run that has started Playwright's sync API (tests/e2e)
+    # has an event loop running in this one
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def test_custom_json_is_emitted_as_the_message_data_to_the_sessions_room():
