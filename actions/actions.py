@@ -7,7 +7,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import result as shown
-from .interview import (corrected_topics, is_correction, is_digression, is_new_complaint, looks_like_a_complaint,
+from .interview import (corrected_topics, is_correction, is_digression, is_new_complaint, is_small_talk, looks_like_a_complaint,
                         pending_warning_topics, plan, progress, question_text, topics_answered_by, understood)
 from .medical import text as parse
 from .medical import reader
@@ -58,6 +58,12 @@ def remarks(tracker: Tracker) -> List[str]:
     answered = [*(tracker.get_slot("asked_topics") or []), tracker.get_slot("requested_slot")]
     answers_given = {tracker.get_slot(topic) for topic in answered if topic}
     return [text for text in user_texts(tracker) if text not in answers_given]
+
+
+def latest_intent_of(text: str, tracker: Tracker) -> Optional[str]:
+    """The intent the NLU gave the last message with these words."""
+    said = [m for m in user_messages(tracker) if m.get("text") == text]
+    return ((said[-1].get("parse_data") or {}).get("intent") or {}).get("name") if said else None
 
 
 def answers(tracker: Tracker) -> Dict[str, Optional[str]]:
@@ -478,8 +484,11 @@ class ActionDoctorSummary(Action):
             dispatcher.utter_message(text=load().conversation["after_result"]["before_result"])
             return []
         card = shown.card(current_assessment(tracker))
-        said = [t for t in user_texts(tracker) if not parse.says_any(parse.normalise(t), ["summary"])]
-        summary = shown.doctor_summary(card, said, answers(tracker))
+        # Their own words about the problem: not the greetings, thanks or the request for this summary.
+        said = [t for t in user_texts(tracker) if not is_small_talk(t) and latest_intent_of(t, tracker) != "ask_summary"]
+        # The answers to questions asked; what the opening said is already in their own words.
+        asked = set(tracker.get_slot("asked_topics") or [])
+        summary = shown.doctor_summary(card, said, {t: a for t, a in answers(tracker).items() if t in asked})
         if _channel(tracker) == "socketio":
             dispatcher.utter_message(json_message={"twitch_summary": summary})
         else:

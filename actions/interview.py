@@ -248,5 +248,12 @@ def is_digression(intent: Optional[str], confidence: float, text: str, requested
     return not (previous is not None and previous.strip().lower() == text.strip().lower())
 
 
+def is_small_talk(text: str) -> bool:
+    """Only greetings, thanks or goodbyes ("hi", "/greet", "ok thanks!"): nothing about the problem."""
+    words = {w for turn in ("greet", "thank", "goodbye") for w in _turn_words(turn) for w in w.split()}
+    words |= {"ok", "okay", "greet", "again", "you", "so", "much", "very", "a", "lot", "lots", "there", "all"}
+    return all(w in words for w in re.findall(r"[a-z]+", text.lower()))
+
+
 def empty_answers() -> Dict[str, Optional[str]]:
     return {topic: None for topic in TOPICS}

@@ -273,7 +273,7 @@ DONE = {"location": "my left eyelid", "duration": "about 5 days", "caffeine": "5
 
 def after_result(level: str, *messages: dict, slots: Optional[Dict] = None) -> Tracker:
     opening = user("my left eyelid keeps twitching", "describe_symptom")
-    return make_tracker([opening, *messages], {**DONE, "triage_level": level, "result_given": True,
+    return make_tracker([opening, *messages], {**DONE, "asked_topics": list(DONE), "triage_level": level, "result_given": True,
                                                "likely_causes": ["caffeine"], **(slots or {})})
 
 
@@ -325,6 +325,7 @@ def test_the_card_goes_to_the_web_chat_as_one_custom_message():
 def test_summary_for_my_doctor_in_the_terminal_and_on_the_web():
     _, said = run(ActionDoctorSummary(), after_result("self_care", user("summary for my doctor", "ask_summary")))
     assert "“my left eyelid keeps twitching”" in said[0] and "How long: about 5 days" in said[0]
+    assert "summary for my doctor" not in said[0], "the request is not the person's account"
     dispatcher = CollectingDispatcher()
     tracker = after_result("self_care", socketio(user("summary for my doctor", "ask_summary")))
     with ThreadPoolExecutor(1) as worker:
