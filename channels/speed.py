@@ -1,0 +1,80 @@
+"""Per-turn costs Rasa 3.6 pays for nothing, removed at start-up (``channels.server`` calls ``install()``).
+
+* Every reply of the action server is checked against Rasa's response schema with
+  ``jsonschema.validate``, which first checks the schema itself against the JSON Schema
+  meta-schema: about 30 ms of CPU per action call on 2 cores, more than half of Rasa's time per
+  turn. The schema never changes, so its validator is built once; a reply is checked exactly as
+  before (the same errors, raised the same way).
+* Loading a TensorFlow model (DIET, TED) first trains it for one step on one example, only so
+  that its weights exist before the trained ones are read in; Keras traces the whole training
+  graph for that step, most of Rasa's start-up. The step is run eagerly instead (no graph), then
+  the trained weights are read in as before and prediction runs in a compiled graph as before:
+  the same weights, the same predictions, a shorter cold start.
+"""
+from functools import lru_cache
+from typing import Any, Dict, Text
+
+
+@lru_cache(maxsize=1)
+def _response_validator() -> Any:
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    cls = validator_for(schema)
+    cls.check_schema(schema)  # once, as jsonschema.validate does on every call
+    return cls(schema)
+
+
+def _patch_action_response_validation() -> None:
+    from jsonschema.exceptions import ValidationError, best_match
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
+        error = best_match(_response_validator().iter_errors(result))
+        if error is None:
+            return True
+        assert isinstance(error, ValidationError)
+        error.message += (
+            f". Failed to validate Action server response from API, "
+            f"make sure your response from the Action endpoint is valid. "
+            f"For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
+        raise error
+
+    RemoteAction._validate_action_result = _validate_action_result
+
+
+def _patch_model_loading() -> None:
+    from rasa.utils.tensorflow.models import RasaModel
+
+    original_load = RasaModel.load.__func__
+    original_compile = RasaModel.compile
+    original_load_weights = RasaModel.load_weights
+
+    def eager_compile(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return original_compile(self, *args, **{**kwargs, "run_eagerly": True})
+
+    def load_weights_then_graph(self: Any, *args: Any, **kwargs: Any) -> Any:
+        status = original_load_weights(self, *args, **kwargs)
+        self.run_eagerly = False  # predictions, from the warm-up on, run as a compiled graph
+        return status
+
+    def load(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        if (kwargs.get("config") or {}).get("run_eagerly") or kwargs.get("finetune_mode"):
+            return original_load(cls, *args, **kwargs)
+        # Rasa's load: compile, fit one example, read the weights in, predict once.
+        cls.compile, cls.load_weights = eager_compile, load_weights_then_graph
+        try:
+            return original_load(cls, *args, **kwargs)
+        finally:
+            del cls.compile, cls.load_weights
+
+    RasaModel.load = classmethod(load)
+
+
+def install() -> None:
+    _patch_action_response_validation()
+    _patch_model_loading()
