@@ -10,6 +10,13 @@
   graph for that step, most of Rasa's start-up. The step is run eagerly instead (no graph), then
   the trained weights are read in as before and prediction runs in a compiled graph as before:
   the same weights, the same predictions, a shorter cold start.
+* The embedded SQLite tracker store (one instance, ``var/conversations.db``) is opened in WAL
+  mode with ``synchronous=NORMAL``: a turn's commit no longer waits for the disk to flush (it
+  blocked Rasa's event loop, so every other conversation waited too). A committed turn survives
+  any crash or restart of Rasa; only a power cut or an OS crash can lose the last moments'
+  turns, and the database is never corrupted. PostgreSQL (``endpoints.scale.yml``) is untouched.
+* Reading a stored conversation looks up each event's class by walking every subclass of
+  ``Event`` again, for every event; the class found for a name is remembered.
 """
 from functools import lru_cache
 from typing import Any, Dict, Text
@@ -75,6 +82,40 @@ def _patch_model_loading() -> None:
     RasaModel.load = classmethod(load)
 
 
+def _sqlite_without_waiting_for_the_disk() -> None:
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    @event.listens_for(Engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+
+def _remember_event_classes() -> None:
+    from rasa.shared.core.events import Event
+
+    original = Event.resolve_by_type
+    found: Dict[Text, Any] = {}
+
+    def resolve_by_type(type_name: Text, default: Any = None) -> Any:
+        if type_name not in found:
+            cls = original(type_name, None if type_name == "topic" else object)
+            if cls is None or cls is object:  # unknown: answered (or raised) as before, not kept
+                return original(type_name, default)
+            found[type_name] = cls
+        return found[type_name]
+
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
 def install() -> None:
     _patch_action_response_validation()
     _patch_model_loading()
+    _sqlite_without_waiting_for_the_disk()
+    _remember_event_classes()
