@@ -10,8 +10,9 @@
   graph for that step, most of Rasa's start-up. The step is run eagerly instead (no graph), then
   the trained weights are read in as before and prediction runs in a compiled graph as before:
   the same weights, the same predictions, a shorter cold start.
-* The embedded SQLite tracker store (one instance, ``var/conversations.db``) is opened in WAL
-  mode with ``synchronous=NORMAL``: a turn's commit no longer waits for the disk to flush (it
+* The embedded SQLite tracker store (one instance, ``var/conversations.db``) keeps its connection
+  open (SQLAlchemy 1.4 opened and closed one for every read and every write of a turn) and is in
+  WAL mode with ``synchronous=NORMAL``: a turn's commit no longer waits for the disk to flush (it
   blocked Rasa's event loop, so every other conversation waited too). A committed turn survives
   any crash or restart of Rasa; only a power cut or an OS crash can lose the last moments'
   turns, and the database is never corrupted. PostgreSQL (``endpoints.scale.yml``) is untouched.
@@ -85,8 +86,22 @@ def _patch_model_loading() -> None:
 def _sqlite_without_waiting_for_the_disk() -> None:
     import sqlite3
 
+    import rasa.core.tracker_store as tracker_store
     from sqlalchemy import event
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Engine, make_url
+    from sqlalchemy.pool import SingletonThreadPool
+
+    original_kwargs = tracker_store.create_engine_kwargs
+
+    def create_engine_kwargs(url: Any) -> Dict[Text, Any]:
+        kwargs = original_kwargs(url)
+        parsed = make_url(url) if isinstance(url, str) else url
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            # One connection per thread, kept open (Rasa uses it from its event loop only).
+            kwargs.setdefault("poolclass", SingletonThreadPool)
+        return kwargs
+
+    tracker_store.create_engine_kwargs = create_engine_kwargs
 
     @event.listens_for(Engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
