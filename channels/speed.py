@@ -1,4 +1,4 @@
-"""Per-turn costs Rasa 3.6 pays for nothing, removed at start-up (``channels.server`` calls ``install()``).
+"""Costs Rasa 3.6 pays for nothing, per turn and at start-up, removed by ``install()`` (``channels.server``).
 
 * Every reply of the action server is checked against Rasa's response schema with
   ``jsonschema.validate``, which first checks the schema itself against the JSON Schema
