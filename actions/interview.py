@@ -4,7 +4,9 @@ Plain Python (no Rasa) so the plan can be tested on its own. Warning signs come 
 "where" and "how long": they decide the most important thing, how urgent this is.
 """
 import re
-from typing import Dict, List, Mapping, Optional, Sequence
+from datetime import date
+from functools import lru_cache
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .medical import text as parse
 from .medical.detect import detect
@@ -117,6 +119,21 @@ def plan(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), asked:
     Returns [] once a warning sign is known, which ends the interview. `stopping` (the person
     said "stop") leaves only the warning-sign questions: those are never skipped.
     """
+    if kb is None:
+        try:  # the same inputs, the same plan: computed once per turn, not on every call
+            return list(_plan_once(tuple(answers.items()), tuple(notes), tuple(asked), stopping, date.today()))
+        except TypeError:  # an answer that is not text: planned as it is
+            pass
+    return _plan(answers, notes, asked, kb, stopping)
+
+
+@lru_cache(maxsize=256)
+def _plan_once(answers: Tuple, notes: Tuple, asked: Tuple, stopping: bool, _today: date) -> Tuple[str, ...]:
+    return tuple(_plan(dict(answers), notes, asked, None, stopping))
+
+
+def _plan(answers: Mapping[str, Optional[str]], notes: Sequence[str], asked: Sequence[str],
+          kb: Optional[KnowledgeBase], stopping: bool) -> List[str]:
     kb = kb or load()
     found = set(detect(answers, notes, kb))
     if _interview_over(found):

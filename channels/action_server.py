@@ -11,7 +11,9 @@ The same as ``rasa run actions`` (rasa_sdk), plus:
   own error reply echoes the whole request (every message of the conversation),
   which Rasa then writes to its log;
 * message text is kept out of its logs (``channels.logs``);
-* the engine is loaded before the server answers, so no person waits for it.
+* the engine is loaded before the server answers, so no person waits for it;
+* TensorFlow is never imported: spaCy's thinc imports it whenever it is installed (it is, for
+  Rasa), which took over a third of the start-up and hundreds of MB; the actions do not use it.
 """
 
 import hmac
@@ -83,7 +85,15 @@ def _warm_up() -> None:
     assess({}, ["warm up: my eyelid twitches"])
 
 
+def _without_tensorflow() -> None:
+    """`import tensorflow` fails in this process, as if it were not installed (thinc then runs
+    without it, as it does wherever TensorFlow is absent)."""
+    for name in ("tensorflow", "jax"):
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
+
+
 def main() -> None:
+    _without_tensorflow()
     os.environ.setdefault("SANIC_HOST", os.environ.get("ACTION_SERVER_HOST", "127.0.0.1"))
     import rasa_sdk.endpoint
     from rasa_sdk.__main__ import main as sdk_main

@@ -1,7 +1,7 @@
 """Runs Rasa with Twitch Check's guards: ``python -m channels.server run ...`` (any `rasa` command).
 
 The same as the ``rasa`` command, after ``channels.guard.install()`` (README,
-"Reliability and privacy"). ``make serve``, ``make chat`` and the tests start Rasa this way.
+"Reliability and privacy") and ``channels.speed.install()`` (README, "Speed"). ``make serve``, ``make chat`` and the tests start Rasa this way.
 """
 
 import os
@@ -10,9 +10,10 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")  # before Rasa reads it
-    from channels import guard
+    from channels import guard, speed
 
     guard.install()
+    speed.install()
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

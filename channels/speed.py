@@ -1,0 +1,136 @@
+"""Costs Rasa 3.6 pays for nothing, per turn and at start-up, removed by ``install()`` (``channels.server``).
+
+* Every reply of the action server is checked against Rasa's response schema with
+  ``jsonschema.validate``, which first checks the schema itself against the JSON Schema
+  meta-schema: about 30 ms of CPU per action call on 2 cores, more than half of Rasa's time per
+  turn. The schema never changes, so its validator is built once; a reply is checked exactly as
+  before (the same errors, raised the same way).
+* Loading a TensorFlow model (DIET, TED) first trains it for one step on one example, only so
+  that its weights exist before the trained ones are read in; Keras traces the whole training
+  graph for that step, most of Rasa's start-up. The step is run eagerly instead (no graph), then
+  the trained weights are read in as before and prediction runs in a compiled graph as before:
+  the same weights, the same predictions, a shorter cold start.
+* The embedded SQLite tracker store (one instance, ``var/conversations.db``) keeps its connection
+  open (SQLAlchemy 1.4 opened and closed one for every read and every write of a turn) and is in
+  WAL mode with ``synchronous=NORMAL``: a turn's commit no longer waits for the disk to flush (it
+  blocked Rasa's event loop, so every other conversation waited too). A committed turn survives
+  any crash or restart of Rasa; only a power cut or an OS crash can lose the last moments'
+  turns, and the database is never corrupted. PostgreSQL (``endpoints.scale.yml``) is untouched.
+* Reading a stored conversation looks up each event's class by walking every subclass of
+  ``Event`` again, for every event; the class found for a name is remembered.
+"""
+from functools import lru_cache
+from typing import Any, Dict, Text
+
+
+@lru_cache(maxsize=1)
+def _response_validator() -> Any:
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
+
+    schema = RemoteAction.action_response_format_spec()
+    cls = validator_for(schema)
+    cls.check_schema(schema)  # once, as jsonschema.validate does on every call
+    return cls(schema)
+
+
+def _patch_action_response_validation() -> None:
+    from jsonschema.exceptions import ValidationError, best_match
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
+        error = best_match(_response_validator().iter_errors(result))
+        if error is None:
+            return True
+        assert isinstance(error, ValidationError)
+        error.message += (
+            f". Failed to validate Action server response from API, "
+            f"make sure your response from the Action endpoint is valid. "
+            f"For more information about the format visit "
+            f"{DOCS_BASE_URL}/custom-actions"
+        )
+        raise error
+
+    RemoteAction._validate_action_result = _validate_action_result
+
+
+def _patch_model_loading() -> None:
+    from rasa.utils.tensorflow.models import RasaModel
+
+    original_load = RasaModel.load.__func__
+    original_compile = RasaModel.compile
+    original_load_weights = RasaModel.load_weights
+
+    def eager_compile(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return original_compile(self, *args, **{**kwargs, "run_eagerly": True})
+
+    def load_weights_then_graph(self: Any, *args: Any, **kwargs: Any) -> Any:
+        status = original_load_weights(self, *args, **kwargs)
+        self.run_eagerly = False  # predictions, from the warm-up on, run as a compiled graph
+        return status
+
+    def load(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        if (kwargs.get("config") or {}).get("run_eagerly") or kwargs.get("finetune_mode"):
+            return original_load(cls, *args, **kwargs)
+        # Rasa's load: compile, fit one example, read the weights in, predict once.
+        cls.compile, cls.load_weights = eager_compile, load_weights_then_graph
+        try:
+            return original_load(cls, *args, **kwargs)
+        finally:
+            del cls.compile, cls.load_weights
+
+    RasaModel.load = classmethod(load)
+
+
+def _sqlite_without_waiting_for_the_disk() -> None:
+    import sqlite3
+
+    import rasa.core.tracker_store as tracker_store
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine, make_url
+    from sqlalchemy.pool import SingletonThreadPool
+
+    original_kwargs = tracker_store.create_engine_kwargs
+
+    def create_engine_kwargs(url: Any) -> Dict[Text, Any]:
+        kwargs = original_kwargs(url)
+        parsed = make_url(url) if isinstance(url, str) else url
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            # One connection per thread, kept open (Rasa uses it from its event loop only).
+            kwargs.setdefault("poolclass", SingletonThreadPool)
+        return kwargs
+
+    tracker_store.create_engine_kwargs = create_engine_kwargs
+
+    @event.listens_for(Engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+
+def _remember_event_classes() -> None:
+    from rasa.shared.core.events import Event
+
+    original = Event.resolve_by_type
+    found: Dict[Text, Any] = {}
+
+    def resolve_by_type(type_name: Text, default: Any = None) -> Any:
+        if type_name not in found:
+            cls = original(type_name, None if type_name == "topic" else object)
+            if cls is None or cls is object:  # unknown: answered (or raised) as before, not kept
+                return original(type_name, default)
+            found[type_name] = cls
+        return found[type_name]
+
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
+def install() -> None:
+    _patch_action_response_validation()
+    _patch_model_loading()
+    _sqlite_without_waiting_for_the_disk()
+    _remember_event_classes()
