@@ -63,6 +63,10 @@ def talk(bot: Bot, vignette: dict) -> dict:
             continue
         asked.append(topic)
         say(bot, sender, answer(person, topic))
+    # What they meant to say but the interview ended first is said after the result, as a person
+    # would ("her wee is dark brown, is that related??"): the result must take it in.
+    for at in sorted(a for a in interjections if a > replies):
+        say(bot, sender, interjections[at]["say"])
     state = slots(bot, sender)
     return {
         "id": vignette["id"], "set": vignette["set"], "expected": vignette["expect"]["triage"],
