@@ -3,7 +3,7 @@
 Each person sends their opening message, then answers whatever the bot asks (read from the
 tracker's `requested_slot`) from their facts. At a reply named in `interjections` they say
 something else instead (a correction, "why do you ask?", "is it ALS?"), and a correction's `set`
-changes their facts from then on. Prints a table per set and per level, and exits non-zero below
+changes their facts from then on; one the interview ended before is said after the result. Prints a table per set and per level, and exits non-zero below
 target. Run with `make eval`; it starts and stops the servers itself.
 """
 import argparse
