@@ -431,7 +431,8 @@ class ActionFollowUp(OutsideInterview):
                     f"so I did not list it.\n{SHORT_REMINDER}")
                 return []
         card = shown.card(assessment, kb)
-        dispatcher.utter_message(text=f"{card.now}\n\n" + shown.section_text(card, shown.TODO, shown.SOONER))
+        full_advice = kb.advice["levels"][assessment.level]["action"]  # the card says it in one sentence
+        dispatcher.utter_message(text=f"{full_advice}\n\n" + shown.section_text(card, shown.TODO, shown.SOONER))
         return []
 
     @staticmethod

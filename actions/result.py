@@ -165,19 +165,6 @@ def section_text(result: Card, *titles: str) -> str:
     return "\n\n".join(parts + [SHORT_REMINDER])
 
 
-def full_text(result: Card) -> str:
-    """Everything on the card, for a channel that shows one message (and for the record)."""
-    return "\n\n".join([card_text(result).replace(f"\n\n{SHORT_REMINDER}", ""),
-                        section_text(result, *(s.title for s in result.sections)).replace(f"\n\n{SHORT_REMINDER}", ""),
-                        "ℹ️ " + result.reminder + "\nBased on: " + "; ".join(result.sources) + "."])
-
-
-def emergency_text(result: Card, opening: str) -> str:
-    """Emergency mode: every follow-up restates what to do now and while waiting."""
-    return "\n\n".join([opening, "While you wait:\n" + "\n".join(f"• {line}" for line in result.while_waiting),
-                        SHORT_REMINDER])
-
-
 # --- the summary for a doctor ---
 
 def doctor_summary(result: Card, said: Sequence[str], answers: Mapping[str, Optional[str]],

@@ -5,6 +5,7 @@ from actions import result as shown
 from actions.medical.assessment import assess
 from actions.medical.knowledge import WARNING_TOPICS
 from tests.unit.test_knowledge import CATALOG, RARE_SERIOUS
+from tests.unit.test_result import everything
 
 CALM = {topic: "no" for topic in WARNING_TOPICS}
 
@@ -99,7 +100,7 @@ def test_advice_is_personal():
 def test_the_reply_names_its_sources():
     said, notes = CAUSE_CASES["kidney_disease"]
     card = shown.card(assess({**CALM, **said}, notes))
-    assert "MSD Manual" in card.sources and "Based on: " in shown.full_text(card)
+    assert "MSD Manual" in card.sources and "Based on: " in everything(card)
 
 
 def test_a_symptom_it_cannot_place_is_said_plainly_never_dropped():
@@ -109,7 +110,7 @@ def test_a_symptom_it_cannot_place_is_said_plainly_never_dropped():
     assert "blurry" in seen and "can't assess" in seen and "999" in seen
     alone = assess({**CALM, "anything_else": "I feel hot and shivery"}, ["eyelid twitch"])
     assert alone.level == "see_doctor"
-    assert "nothing you told me points to a warning sign" not in shown.full_text(shown.card(alone)).lower()
+    assert "nothing you told me points to a warning sign" not in everything(shown.card(alone)).lower()
 
 
 def test_plain_chatter_is_not_a_symptom():

@@ -9,6 +9,13 @@ from actions.medical.assessment import assess, quote
 from actions.medical.knowledge import WARNING_TOPICS
 from tests.vignettes.people import all_answers, load_vignettes
 
+
+def everything(card: shown.Card) -> str:
+    """All a person can see of a result: the card and every section opened."""
+    return "\n".join([shown.card_text(card), shown.section_text(card, *(s.title for s in card.sections)),
+                      "Based on: " + "; ".join(card.sources)])
+
+
 CALM = {topic: "no" for topic in WARNING_TOPICS}
 VIGNETTES = load_vignettes()
 
@@ -38,10 +45,10 @@ def test_an_emergency_card_has_call_buttons_and_what_to_do_while_waiting(monkeyp
 
 def test_no_salt_advice_with_high_blood_pressure_or_a_water_tablet():
     said = {**CALM, "exercise": "long run in the heat, sweating loads", "caffeine": "1 coffee"}
-    plain = shown.full_text(shown.card(assess(said, ["my calves cramp after running"])))
+    plain = everything(shown.card(assess(said, ["my calves cramp after running"])))
     assert "salty snack" in plain
     for risky in ({"medications": "bendroflumethiazide"}, {"conditions": "high blood pressure"}):
-        text = shown.full_text(shown.card(assess({**said, **risky}, ["my calves cramp after running"])))
+        text = everything(shown.card(assess({**said, **risky}, ["my calves cramp after running"])))
         assert "salty snack" not in text and "sports drink" in text and "ask your doctor or pharmacist" in text
 
 
@@ -63,7 +70,7 @@ def test_quotes_are_the_words_for_that_cause_cut_at_a_word():
 
 def test_a_cause_is_never_backed_by_an_answer_that_denies_it():
     result = assess({**CALM, "stress": "no, not stressed at all", "caffeine": "8 coffees"}, ["eyelid twitching"])
-    assert "You mentioned stress" not in shown.full_text(shown.card(result))
+    assert "You mentioned stress" not in everything(shown.card(result))
 
 
 def test_the_summary_keeps_their_words_answers_and_result_dated():
