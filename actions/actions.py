@@ -383,7 +383,8 @@ class ActionStartCheck(OutsideInterview):
             dispatcher.utter_message(text=load().conversation["interview"]["changes_my_advice"])
             return keep_readings(tracker) + _tell_assessment(dispatcher, tracker, assessment)
         else:
-            dispatcher.utter_message(text=load().conversation["after_result"]["no_change"].format(now=shown.now_sentence(assessment.level)))
+            unchanged = load().conversation["after_result"]["no_change"].format(now=shown.now_sentence(assessment.level))
+            dispatcher.utter_message(text=f"{unchanged}\n{SHORT_REMINDER}")
         return keep_readings(tracker)
 
 
