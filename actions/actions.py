@@ -275,6 +275,29 @@ def _escalation(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[
     return keep_readings(tracker) + _tell_assessment(dispatcher, tracker, assessment)
 
 
+def _warning_sign_now(tracker: Tracker) -> bool:
+    return current_assessment(tracker).level in ("emergency", "urgent")
+
+
+def _follow_up_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    """After a result, words that are neither a new complaint nor a warning sign: a question is
+    answered with the reasons; something new that changes the likely causes gives the updated
+    result; anything else is acknowledged. Never stored as an interview answer."""
+    assessment = current_assessment(tracker)
+    text = tracker.latest_message.get("text") or ""
+    if "?" in text or parse.says_any(parse.normalise(text), ["why", "how come"]):
+        card = shown.card(assessment)
+        dispatcher.utter_message(text=shown.why_text(card))
+    elif assessment.cause_ids[:TOP_CAUSES] != (tracker.get_slot("likely_causes") or [])[:TOP_CAUSES]:
+        # Something new about them ("I also have 6 energy drinks a day"): the updated result.
+        dispatcher.utter_message(text=load().conversation["interview"]["changes_my_advice"])
+        return keep_readings(tracker) + _tell_assessment(dispatcher, tracker, assessment)
+    else:
+        unchanged = load().conversation["after_result"]["no_change"].format(now=shown.now_sentence(assessment.level))
+        dispatcher.utter_message(text=f"{unchanged}\n{SHORT_REMINDER}")
+    return keep_readings(tracker)
+
+
 def _new_check(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
     """A new complaint after a finished assessment ("hi again, now my thumb keeps twitching"):
     the earlier answers are set aside and a new interview starts from this message."""
@@ -296,13 +319,14 @@ class OutsideInterview(Action, abc.ABC):
     emergency advice. Subclasses answer the rest in `reply`."""
 
     async def run(self, dispatcher, tracker, domain):
+        told = tracker.get_slot("triage_level")
+        text = tracker.latest_message.get("text") or ""
+        # A new complaint is a new check, unless it brings a warning sign: that is advised on first.
+        if told and is_new_complaint(text, _earlier_texts(tracker)) and not _warning_sign_now(tracker):
+            return _new_check(dispatcher, tracker)
         escalated = _escalation(dispatcher, tracker)
         if escalated is not None:
             return escalated
-        told = tracker.get_slot("triage_level")
-        text = tracker.latest_message.get("text") or ""
-        if told and is_new_complaint(text, _earlier_texts(tracker)):
-            return _new_check(dispatcher, tracker)
         if told == "emergency":
             return self._emergency_again(dispatcher, tracker)
         return await self.reply(dispatcher, tracker)
@@ -356,7 +380,7 @@ class ActionExplainWhy(OutsideInterview):
     async def reply(self, dispatcher, tracker):
         if tracker.get_slot("triage_level"):
             card = shown.card(current_assessment(tracker))
-            dispatcher.utter_message(text=shown.section_text(card, shown.WHY, shown.CAUSES))
+            dispatcher.utter_message(text=shown.why_text(card))
             return []
         dispatcher.utter_message(text=load().advice["why_we_ask"]["general"])
         return _interview_if_described(tracker)
@@ -373,19 +397,7 @@ class ActionStartCheck(OutsideInterview):
     async def reply(self, dispatcher, tracker):
         if not tracker.get_slot("triage_level"):
             return [FollowupAction("twitch_form")]
-        assessment = current_assessment(tracker)
-        text = tracker.latest_message.get("text") or ""
-        if "?" in text or parse.says_any(parse.normalise(text), ["why", "how come"]):
-            card = shown.card(assessment)
-            dispatcher.utter_message(text=shown.section_text(card, shown.WHY, shown.CAUSES))
-        elif assessment.cause_ids[:TOP_CAUSES] != (tracker.get_slot("likely_causes") or [])[:TOP_CAUSES]:
-            # Something new about them ("I also have 6 energy drinks a day"): the updated result.
-            dispatcher.utter_message(text=load().conversation["interview"]["changes_my_advice"])
-            return keep_readings(tracker) + _tell_assessment(dispatcher, tracker, assessment)
-        else:
-            unchanged = load().conversation["after_result"]["no_change"].format(now=shown.now_sentence(assessment.level))
-            dispatcher.utter_message(text=f"{unchanged}\n{SHORT_REMINDER}")
-        return keep_readings(tracker)
+        return _follow_up_in_context(dispatcher, tracker)
 
 
 class ActionApplyCorrection(Action):
@@ -531,6 +543,8 @@ class ActionNotUnderstood(OutsideInterview):
 
     async def reply(self, dispatcher, tracker):
         text = tracker.latest_message.get("text") or ""
+        if tracker.get_slot("triage_level") and latest_intent(tracker) != "out_of_scope":
+            return _follow_up_in_context(dispatcher, tracker)  # about the result, in words the NLU could not place
         if looks_like_a_complaint(text):
             return [FollowupAction("twitch_form")]
         reply = "out_of_scope" if latest_intent(tracker) == "out_of_scope" else "fallback"

@@ -165,6 +165,11 @@ def section_text(result: Card, *titles: str) -> str:
     return "\n\n".join(parts + [SHORT_REMINDER])
 
 
+def why_text(result: Card) -> str:
+    """ "Why?": what to do, then the reasons and the likely causes."""
+    return f"{result.badge}: {result.now}\n\n" + section_text(result, WHY, CAUSES)
+
+
 # --- the summary for a doctor ---
 
 def doctor_summary(result: Card, said: Sequence[str], answers: Mapping[str, Optional[str]],
