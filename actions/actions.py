@@ -275,8 +275,9 @@ def _escalation(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[
     return keep_readings(tracker) + _tell_assessment(dispatcher, tracker, assessment)
 
 
-def _warning_sign_now(tracker: Tracker) -> bool:
-    return current_assessment(tracker).level in ("emergency", "urgent")
+def _says_a_warning_sign(text: str) -> bool:
+    """This message, on its own, names a sign that needs help today or now."""
+    return assess({}, [text]).level in ("emergency", "urgent")
 
 
 def _follow_up_in_context(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -321,8 +322,10 @@ class OutsideInterview(Action, abc.ABC):
     async def run(self, dispatcher, tracker, domain):
         told = tracker.get_slot("triage_level")
         text = tracker.latest_message.get("text") or ""
-        # A new complaint is a new check, unless it brings a warning sign: that is advised on first.
-        if told and is_new_complaint(text, _earlier_texts(tracker)) and not _warning_sign_now(tracker):
+        # A new complaint is a new check, unless it brings a warning sign (advised on first) or the
+        # result was an emergency (which stays the advice).
+        if (told and told != "emergency" and is_new_complaint(text, _earlier_texts(tracker))
+                and not _says_a_warning_sign(text)):
             return _new_check(dispatcher, tracker)
         escalated = _escalation(dispatcher, tracker)
         if escalated is not None:

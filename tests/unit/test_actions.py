@@ -357,3 +357,12 @@ def test_a_question_the_nlu_could_not_place_after_a_result_is_answered_in_contex
     _, said = run(ActionNotUnderstood(), after_result(
         "see_doctor", user("why do i need a doctor? its just the statin isnt it", "nlu_fallback")))
     assert "Why I say this" in said[0] and "didn't quite follow" not in said[0]
+
+
+def test_after_an_urgent_result_a_new_complaint_is_still_a_new_check_and_an_emergency_stays_one():
+    events, said = run_events(ActionStartCheck(), after_result(
+        "urgent", user("now my thumb keeps twitching too", "describe_symptom"), slots={"numbness": "yes, tingling"}))
+    assert "new check" in said[0]
+    _, said = run(ActionStartCheck(), after_result(
+        "emergency", user("now my thumb keeps twitching too", "describe_symptom"), slots={"bulbar": "my speech is slurred"}))
+    assert "new check" not in " ".join(filter(None, said)) and "While you wait" in " ".join(filter(None, said))
