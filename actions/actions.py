@@ -60,12 +60,6 @@ def remarks(tracker: Tracker) -> List[str]:
     return [text for text in user_texts(tracker) if text not in answers_given]
 
 
-def latest_intent_of(text: str, tracker: Tracker) -> Optional[str]:
-    """The intent the NLU gave the last message with these words."""
-    said = [m for m in user_messages(tracker) if m.get("text") == text]
-    return ((said[-1].get("parse_data") or {}).get("intent") or {}).get("name") if said else None
-
-
 def answers(tracker: Tracker) -> Dict[str, Optional[str]]:
     return {topic: tracker.get_slot(topic) for topic in TOPICS}
 
@@ -262,13 +256,14 @@ class ActionCheckEmergency(Action):
         return kept + [FollowupAction("twitch_form")]
 
 
-def _escalation(dispatcher: CollectingDispatcher, tracker: Tracker) -> Optional[List[Dict[Text, Any]]]:
+def _escalation(dispatcher: CollectingDispatcher, tracker: Tracker, assessment=None) -> Optional[List[Dict[Text, Any]]]:
     """After the assessment, a message that makes things more urgent ("her wee is dark brown now")
-    gets the new advice at once, whatever the NLU took the message for; None when nothing changed."""
+    gets the new advice at once, whatever the NLU took the message for; None when nothing changed.
+    `assessment`: the current one, when the caller has it already."""
     told = tracker.get_slot("triage_level")
     if not told:
         return None
-    assessment = current_assessment(tracker)
+    assessment = assessment or current_assessment(tracker)
     if LEVELS.index(assessment.level) >= LEVELS.index(told):
         return None
     dispatcher.utter_message(text=load().conversation["interview"]["changes_my_advice"])
@@ -327,11 +322,12 @@ class OutsideInterview(Action, abc.ABC):
         if (told and told != "emergency" and is_new_complaint(text, _earlier_texts(tracker))
                 and not _says_a_warning_sign(text)):
             return _new_check(dispatcher, tracker)
-        escalated = _escalation(dispatcher, tracker)
+        assessment = current_assessment(tracker) if told else None
+        escalated = _escalation(dispatcher, tracker, assessment)
         if escalated is not None:
             return escalated
         if told == "emergency":
-            return self._emergency_again(dispatcher, tracker)
+            return self._emergency_again(dispatcher, tracker, assessment)
         return await self.reply(dispatcher, tracker)
 
     @abc.abstractmethod
@@ -339,12 +335,12 @@ class OutsideInterview(Action, abc.ABC):
         """The answer when none of the checks above applies."""
 
     @staticmethod
-    def _emergency_again(dispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    def _emergency_again(dispatcher, tracker: Tracker, assessment) -> List[Dict[Text, Any]]:
         after = load().conversation["after_result"]
         now = shown.now_sentence("emergency")
         said = after["emergency_thanks"] if latest_intent(tracker) in ("thank", "goodbye", "affirm") else after["emergency_again"]
         dispatcher.utter_message(text=said.format(now=now))
-        _send_card(dispatcher, tracker, shown.card(current_assessment(tracker)))
+        _send_card(dispatcher, tracker, shown.card(assessment))
         _offer_next_steps(dispatcher, "emergency")
         return []
 
@@ -502,7 +498,8 @@ class ActionDoctorSummary(Action):
             return []
         card = shown.card(current_assessment(tracker))
         # Their own words about the problem: not the greetings, thanks or the request for this summary.
-        said = [t for t in user_texts(tracker) if not is_small_talk(t) and latest_intent_of(t, tracker) != "ask_summary"]
+        said = [m["text"] for m in user_messages(tracker)
+                if not is_small_talk(m["text"]) and (m.get("parse_data") or {}).get("intent", {}).get("name") != "ask_summary"]
         # The answers to questions asked; what the opening said is already in their own words.
         asked = set(tracker.get_slot("asked_topics") or [])
         summary = shown.doctor_summary(card, said, {t: a for t, a in answers(tracker).items() if t in asked})
@@ -524,8 +521,9 @@ class ActionAskTopic(Action):
     async def run(self, dispatcher, tracker, domain):
         question = load().conversation["questions"][self.topic]
         buttons = [{"title": title, "payload": payload} for title, payload in question.get("buttons", [])]
-        said = [a for a in (tracker.get_slot("location"), *remarks(tracker)) if a]
-        n, total = progress(answers(tracker), remarks(tracker), tracker.get_slot("asked_topics") or [],
+        notes = remarks(tracker)
+        said = [a for a in (tracker.get_slot("location"), *notes) if a]
+        n, total = progress(answers(tracker), notes, tracker.get_slot("asked_topics") or [],
                             stopping=bool(tracker.get_slot("stopping")))
         counter = load().conversation["progress"].format(n=n, total=total)
         dispatcher.utter_message(text=f"{counter}: {question_text(self.topic, said)}", buttons=buttons)

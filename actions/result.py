@@ -53,6 +53,7 @@ class Card:
     reason: str               # the main reason, one sentence
     also: List[str]           # what must be seen without opening anything (an unplaced symptom, a worry)
     sections: List[Section]
+    causes: List[str] = field(default_factory=list)          # the likely causes' names, most likely first
     call: List[Dict[str, str]] = field(default_factory=list)   # emergency only
     while_waiting: List[str] = field(default_factory=list)     # emergency only
     reminder: str = ""
@@ -116,9 +117,9 @@ def card(assessment: Assessment, kb: Optional[KnowledgeBase] = None) -> Card:
     kb = kb or load()
     level = assessment.level
     sections = [Section(WHY, _reason_lines(assessment))]
-    if level != "emergency" and assessment.causes:
-        sections.append(Section(CAUSES, [explain_cause(r, assessment.evidence, kb)
-                                         for r in assessment.causes[:TOP_CAUSES]]))
+    named = assessment.causes[:TOP_CAUSES] if level != "emergency" else []
+    if named:
+        sections.append(Section(CAUSES, [explain_cause(r, assessment.evidence, kb) for r in named]))
     if assessment.advice:
         sections.append(Section(TODO, list(assessment.advice)))
     if assessment.safety_net:
@@ -134,6 +135,7 @@ def card(assessment: Assessment, kb: Optional[KnowledgeBase] = None) -> Card:
         reason=_main_reason(assessment),
         also=_always_shown(assessment, kb),
         sections=sections,
+        causes=[r.cause.name for r in named],
         call=[{"label": f"Call {n}", "number": n} for n in emergency_numbers()] if emergency else [],
         while_waiting=list(kb.advice["emergency_waiting"]["text"]) if emergency else [],
         reminder=kb.advice["disclaimer"].strip(),
@@ -148,9 +150,8 @@ def card_text(result: Card) -> str:
     blocks += result.also
     if result.while_waiting:
         blocks.append("While you wait:\n" + "\n".join(f"• {line}" for line in result.while_waiting))
-    causes = result.section(CAUSES)
-    if causes:
-        blocks.append("Likely causes: " + "; ".join(line.split(":")[0] for line in causes.lines) + ".")
+    if result.causes:
+        blocks.append("Likely causes: " + "; ".join(result.causes) + ".")
     blocks.append(SHORT_REMINDER)
     return "\n\n".join(blocks)
 
@@ -179,6 +180,7 @@ def doctor_summary(result: Card, said: Sequence[str], answers: Mapping[str, Opti
     questions = kb.conversation["questions"]
     causes = result.section(CAUSES)
     why = result.section(WHY)
+    explained = causes.lines if causes else []
     return {
         "title": kb.conversation["summary"]["title"],
         "date": (today or datetime.date.today()).isoformat(),
@@ -187,8 +189,8 @@ def doctor_summary(result: Card, said: Sequence[str], answers: Mapping[str, Opti
                     for t in TOPICS if answers.get(t)],
         "level": result.level, "badge": result.badge, "action": result.now,
         "reasons": why.lines if why else [],
-        "causes": [{"name": line.split(":")[0], "why": line.split(":", 1)[1].strip()} for line in causes.lines]
-        if causes else [],
+        # each explanation opens with the cause's name and a colon (explain_cause)
+        "causes": [{"name": name, "why": line[len(name) + 1:].strip()} for name, line in zip(result.causes, explained)],
         "advice": [*(result.section(TODO).lines if result.section(TODO) else [])],
         "sources": result.sources,
         "reminder": result.reminder,
@@ -237,8 +239,7 @@ def telegram_message(result: Card) -> dict:
     parts += [esc(line) for line in result.also]
     if result.while_waiting:
         parts.append("<b>While you wait:</b>\n" + "\n".join(f"• {esc(line)}" for line in result.while_waiting))
-    causes = result.section(CAUSES)
-    if causes:
-        parts.append("<b>Likely causes:</b> " + esc("; ".join(line.split(":")[0] for line in causes.lines)) + ".")
+    if result.causes:
+        parts.append("<b>Likely causes:</b> " + esc("; ".join(result.causes)) + ".")
     parts.append(f"<i>{esc(SHORT_REMINDER)}</i>")
     return {"text": "\n\n".join(parts), "parse_mode": "HTML"}
