@@ -36,6 +36,7 @@ def delete_conversation(store: TrackerStore, sender_id: Text) -> int:
                 .delete(synchronize_session=False)
             )
             session.commit()
+        _forget_kept(store, sender_id)
         return int(count)
     if isinstance(store, InMemoryTrackerStore):
         return 1 if store.store.pop(sender_id, None) is not None else 0
@@ -43,6 +44,13 @@ def delete_conversation(store: TrackerStore, sender_id: Text) -> int:
     if redis is not None:  # RedisTrackerStore
         return int(redis.delete(getattr(store, "key_prefix", "") + sender_id))
     raise NotImplementedError(f"Cannot delete from a {type(store).__name__}")
+
+
+def _forget_kept(store: TrackerStore, sender_id: Text) -> None:
+    """A store that keeps trackers in memory (channels/trackers.py) drops its copy too."""
+    forget = getattr(store, "forget", None)
+    if forget is not None:
+        forget(sender_id)
 
 
 def purge_older_than(store: TrackerStore, days: float, now: Optional[float] = None) -> int:
@@ -66,6 +74,8 @@ def purge_older_than(store: TrackerStore, days: float, now: Optional[float] = No
                     synchronize_session=False
                 )
             session.commit()
+        for sender in old:
+            _forget_kept(store, sender)
         return len(old)
     if isinstance(store, InMemoryTrackerStore):
         old = []

@@ -88,6 +88,14 @@ def _had_a_conversation(tracker: Any, started: float) -> bool:
     return any(isinstance(e, UserUttered) and e.timestamp < started for e in tracker.events)
 
 
+def _rewound(tracker: Any, count: int) -> Any:
+    """A new tracker with the first `count` events of `tracker` (events are only ever appended)."""
+    rewound = tracker.init_copy()
+    for event in list(tracker.events)[:count]:
+        rewound.update(event)
+    return rewound
+
+
 async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, Any]]]:
     """MessageProcessor.handle_message with the limits and fallbacks above."""
     from rasa.shared.core.constants import ACTION_LISTEN_NAME
@@ -118,8 +126,9 @@ async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, An
         if last is not None and last < PROCESS_START and _had_a_conversation(tracker, started):
             tracker.update(BotUttered(safety_net.WELCOME_BACK))
             await _say(message.output_channel, message.sender_id, [safety_net.WELCOME_BACK])
-        before = tracker.copy()
-        count_before = len(tracker.events)
+        # If an action fails, the conversation up to here is saved: rebuilt only then (a copy on
+        # every turn replayed every event of the conversation).
+        before, count_before = tracker, len(tracker.events)
 
         tracker = await self.run_action_extract_slots(message.output_channel, tracker)
         await self._run_prediction_loop(message.output_channel, tracker)
@@ -140,6 +149,7 @@ async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, An
         logger.warning("The action server failed during '%s'; the person was told and the "
                        "conversation kept where it was.", e)
         if before is not None:
+            before = _rewound(before, count_before)
             for reply in replies:
                 before.update(BotUttered(reply))
             before.update(ActionExecuted(ACTION_LISTEN_NAME))

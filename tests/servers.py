@@ -70,7 +70,7 @@ def server_env(**extra: str) -> dict:
 
 def sqlite_endpoints(action_port: int, db: Path) -> str:
     return (f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-            f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{db}"\n')
+            f'tracker_store:\n  type: channels.trackers.RememberingSQLTrackerStore\n  dialect: "sqlite"\n  db: "{db}"\n')
 
 
 class ActionServer:

@@ -3,12 +3,14 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 import time
 
+import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels.forget import delete_conversation, purge_older_than, retention_days
+from channels.trackers import RememberingSQLTrackerStore
 
 DAY = 24 * 3600
 
@@ -19,8 +21,13 @@ def run(coroutine):
         return worker.submit(asyncio.run, coroutine).result()
 
 
-def _store(tmp_path):
-    return SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+# Rasa's own SQL store, and ours that also keeps conversations in memory: a deleted conversation
+# must be gone from both.
+STORES = [SQLTrackerStore, RememberingSQLTrackerStore]
+
+
+def _store(tmp_path, kind=SQLTrackerStore):
+    return kind(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
 
 
 def _save(store, sender, when):
@@ -30,8 +37,9 @@ def _save(store, sender, when):
     run(store.save(tracker))
 
 
-def test_forget_me_deletes_only_that_conversation(tmp_path):
-    store = _store(tmp_path)
+@pytest.mark.parametrize("kind", STORES)
+def test_forget_me_deletes_only_that_conversation(tmp_path, kind):
+    store = _store(tmp_path, kind)
     _save(store, "alice", time.time())
     _save(store, "bob", time.time())
     assert delete_conversation(store, "alice") == 2
@@ -39,13 +47,15 @@ def test_forget_me_deletes_only_that_conversation(tmp_path):
     assert run(store.retrieve("bob")) is not None
 
 
-def test_retention_deletes_conversations_idle_longer_than_the_setting(tmp_path):
-    store = _store(tmp_path)
+@pytest.mark.parametrize("kind", STORES)
+def test_retention_deletes_conversations_idle_longer_than_the_setting(tmp_path, kind):
+    store = _store(tmp_path, kind)
     now = time.time()
     _save(store, "old", now - 40 * DAY)
     _save(store, "recent", now - 2 * DAY)
     assert purge_older_than(store, 30, now=now) == 1
     assert sorted(run(store.keys())) == ["recent"]
+    assert run(store.retrieve("old")) is None
 
 
 def test_retention_setting():
