@@ -87,10 +87,20 @@ def _apply_correction(dispatcher: CollectingDispatcher, corrected: Dict[str, str
     return [SlotSet(topic, said) for topic, said in corrected.items()]
 
 
+def _best_guess(message: Dict[Text, Any]) -> Dict[Text, Any]:
+    """The NLU's intent; when it fell back (two intents too close, or none sure enough), its best
+    guess from the ranking, so that an ambiguous question ("could this be the start of MS like my
+    mum?") is still weighed as a question rather than taken as the answer."""
+    intent = message.get("intent") or {}
+    if intent.get("name") != "nlu_fallback":
+        return intent
+    return next((i for i in message.get("intent_ranking") or [] if i.get("name") != "nlu_fallback"), intent)
+
+
 def _is_digression(tracker: Tracker) -> bool:
     """A question, remark or correction made while a question is open (interview.is_digression);
     a correction is recognised by its words even when the NLU reads it as an answer."""
-    intent = tracker.latest_message.get("intent") or {}
+    intent = _best_guess(tracker.latest_message)
     text = tracker.latest_message.get("text") or ""
     requested = tracker.get_slot("requested_slot")
     said = user_texts(tracker)
@@ -367,6 +377,10 @@ class ActionAnswerFaq(OutsideInterview):
             dispatcher.utter_message(text=answer)
         else:
             dispatcher.utter_message(response="utter_help")
+        told = tracker.get_slot("triage_level")
+        if told:  # "can't I just stop it?" after a result: the general answer, then theirs
+            for_you = load().conversation["after_result"]["for_you"]
+            dispatcher.utter_message(text=for_you.format(now=shown.now_sentence(told)))
         return _interview_if_described(tracker)
 
 

@@ -18,6 +18,10 @@
   turns, and the database is never corrupted. PostgreSQL (``endpoints.scale.yml``) is untouched.
 * Reading a stored conversation looks up each event's class by walking every subclass of
   ``Event`` again, for every event; the class found for a name is remembered.
+* Every action call opened a new HTTP session and connection to the action server and closed it
+  again (two or three per turn). The session is kept, and its connections are reused while idle
+  for under 2 s: the action server (Sanic) closes idle connections after 5 s, so a connection is
+  never reused just as the server closes it.
 """
 from functools import lru_cache
 from typing import Any, Dict, Text
@@ -129,8 +133,47 @@ def _remember_event_classes() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
+KEEP_IDLE_CONNECTIONS_SECONDS = 2.0
+
+
+class _KeptSession:
+    """``async with`` gives the kept session and leaves it open."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> Any:
+        return self.session
+
+    async def __aexit__(self, *_: Any) -> None:
+        return None
+
+
+def _keep_action_server_connections() -> None:
+    import asyncio
+
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+
+    def session(self: Any) -> Any:
+        kept = getattr(self, "_kept_session", None)
+        if kept is None or kept.closed or kept._loop is not asyncio.get_running_loop():
+            # as Rasa's session (headers, basic auth, timeout), with connections kept
+            auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) \
+                if self.basic_auth else None
+            kept = aiohttp.ClientSession(
+                headers=self.headers, auth=auth,
+                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_IDLE_CONNECTIONS_SECONDS))
+            self._kept_session = kept
+        return _KeptSession(kept)
+
+    EndpointConfig.session = session
+
+
 def install() -> None:
     _patch_action_response_validation()
     _patch_model_loading()
     _sqlite_without_waiting_for_the_disk()
     _remember_event_classes()
+    _keep_action_server_connections()

@@ -6,7 +6,7 @@ from typing import Dict, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import (ActionAsk_weakness, ActionAssess, ActionCheckEmergency, ActionDoctorSummary,
+from actions.actions import (ActionAnswerFaq, ActionAsk_weakness, ActionAssess, ActionCheckEmergency, ActionDoctorSummary,
                              ActionExplainWhy, ActionFollowUp, ActionNotUnderstood, ActionReply, ActionStartCheck,
                              ValidateTwitchForm)
 from actions.interview import topics_answered_by
@@ -83,6 +83,21 @@ def test_a_question_mid_interview_is_answered_then_the_question_repeated():
     slots, said = run(ValidateTwitchForm(), tracker)
     assert slots["weakness"] is None and slots["requested_slot"] == "weakness"
     assert any("ALS" in text for text in said) and any("not a diagnosis" in text for text in said)
+
+
+def test_a_question_the_nlu_was_unsure_about_is_still_not_an_answer():
+    # FallbackClassifier: two intents too close to call; the person asked, they did not answer.
+    unsure = user("do you think this could be the start of MS like my mum?", "nlu_fallback", 0.3)
+    unsure["parse_data"]["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                              {"name": "faq_is_it_als", "confidence": 0.35},
+                                              {"name": "ask_about_cause", "confidence": 0.29}]
+    slots, said = run(ValidateTwitchForm(), make_tracker([OPENING, unsure], FROM_OPENING, requested="weakness"))
+    assert slots["weakness"] is None and slots["requested_slot"] == "weakness"
+    unsure_answer = user("not really", "nlu_fallback", 0.3)
+    unsure_answer["parse_data"]["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.3},
+                                                     {"name": "deny", "confidence": 0.25}]
+    slots, _ = run(ValidateTwitchForm(), make_tracker([OPENING, unsure_answer], FROM_OPENING, requested="weakness"))
+    assert slots["weakness"] == "not really"
 
 
 def test_the_same_words_twice_are_taken_as_the_answer():
@@ -366,3 +381,13 @@ def test_after_an_urgent_result_a_new_complaint_is_still_a_new_check_and_an_emer
     _, said = run(ActionStartCheck(), after_result(
         "emergency", user("now my thumb keeps twitching too", "describe_symptom"), slots={"bulbar": "my speech is slurred"}))
     assert "new check" not in " ".join(filter(None, said)) and "While you wait" in " ".join(filter(None, said))
+
+
+def test_a_general_answer_after_a_result_ends_with_the_persons_own_advice():
+    # "can't I just stop taking it?" read as "how do I stop the twitching": the general answer must
+    # not stand in for what this person was told to do.
+    _, said = run(ActionAnswerFaq(), after_result(
+        "see_doctor", user("why do i need a doctor? cant i just stop taking it?", "faq_how_to_stop")))
+    assert len(said) == 2 and said[-1].startswith("For you") and "doctor within the next two weeks" in said[-1]
+    _, before = run(ActionAnswerFaq(), make_tracker([user("how do i stop my eyelid twitching", "faq_how_to_stop")]))
+    assert not any(s.startswith("For you") for s in before if s)
