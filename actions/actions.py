@@ -142,11 +142,25 @@ class ValidateTwitchForm(FormValidationAction):
             # Only when there is something to ask: a warning sign goes straight to the advice.
             dispatcher.utter_message(text=load().conversation["interview"]["start"])
         result = events + await super().run(dispatcher, tracker, domain)
+        self._ask_next(dispatcher, tracker, result)
         # Rasa lets a rule take over ("stop", "delete my conversation") only when the form set no
         # slot: the reading is kept then by the next action, never by itself blocking that.
         if any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in result):
             return kept + result
         return result
+
+    @staticmethod
+    def _ask_next(dispatcher, tracker: Tracker, result: List[Dict[Text, Any]]) -> None:
+        """Asks the question the form goes on to, here rather than in an action_ask_<topic> that
+        Rasa would call next (one call to the action server fewer per answer). Rasa asks nothing
+        itself when the domain has no action_ask_ or utter_ask_ for a slot."""
+        slots = [e for e in result if e.get("event") == "slot"]
+        topic = next((e["value"] for e in reversed(slots) if e["name"] == "requested_slot"), None)
+        if not topic or any(e.get("event") == "active_loop" and not e.get("name") for e in result):
+            return
+        for event in slots:
+            tracker.slots[event["name"]] = event["value"]
+        ask(dispatcher, tracker, topic)
 
     @staticmethod
     def _answer_digression(dispatcher, tracker: Tracker, requested: str) -> List[Dict[Text, Any]]:
@@ -524,28 +538,17 @@ class ActionDoctorSummary(Action):
         return []
 
 
-class ActionAskTopic(Action):
-    """Asks the interview question for one topic, with yes/no buttons where they fit."""
-
-    topic = ""
-
-    def name(self) -> Text:
-        return f"action_ask_{self.topic}"
-
-    async def run(self, dispatcher, tracker, domain):
-        question = load().conversation["questions"][self.topic]
-        buttons = [{"title": title, "payload": payload} for title, payload in question.get("buttons", [])]
-        notes = remarks(tracker)
-        said = [a for a in (tracker.get_slot("location"), *notes) if a]
-        n, total = progress(answers(tracker), notes, tracker.get_slot("asked_topics") or [],
-                            stopping=bool(tracker.get_slot("stopping")))
-        counter = load().conversation["progress"].format(n=n, total=total)
-        dispatcher.utter_message(text=f"{counter}: {question_text(self.topic, said)}", buttons=buttons)
-        return []
-
-
-for _topic in TOPICS:
-    globals()[f"ActionAsk_{_topic}"] = type(f"ActionAsk_{_topic}", (ActionAskTopic,), {"topic": _topic})
+def ask(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> None:
+    """The interview question for one topic, with how far the interview has got and yes/no
+    buttons where they fit."""
+    question = load().conversation["questions"][topic]
+    buttons = [{"title": title, "payload": payload} for title, payload in question.get("buttons", [])]
+    notes = remarks(tracker)
+    said = [a for a in (tracker.get_slot("location"), *notes) if a]
+    n, total = progress(answers(tracker), notes, tracker.get_slot("asked_topics") or [],
+                        stopping=bool(tracker.get_slot("stopping")))
+    counter = load().conversation["progress"].format(n=n, total=total)
+    dispatcher.utter_message(text=f"{counter}: {question_text(topic, said)}", buttons=buttons)
 
 
 class ActionNotUnderstood(OutsideInterview):

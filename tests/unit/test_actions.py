@@ -6,9 +6,9 @@ from typing import Dict, List, Optional
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import (ActionAnswerFaq, ActionAsk_weakness, ActionAssess, ActionCheckEmergency, ActionDoctorSummary,
+from actions.actions import (ActionAnswerFaq, ActionAssess, ActionCheckEmergency, ActionDoctorSummary,
                              ActionExplainWhy, ActionFollowUp, ActionNotUnderstood, ActionReply, ActionStartCheck,
-                             ValidateTwitchForm)
+                             ValidateTwitchForm, ask)
 from actions.interview import topics_answered_by
 from actions.medical.knowledge import TOPICS, load
 
@@ -352,8 +352,23 @@ def test_summary_for_my_doctor_in_the_terminal_and_on_the_web():
 def test_each_question_says_how_far_the_interview_has_got():
     tracker = make_tracker([user("my thumb keeps twitching", "describe_symptom")],
                            {"location": "my thumb", "duration": "3 days", "asked_topics": ["duration"]})
-    _, said = run(ActionAsk_weakness(), tracker)
-    assert said[0].startswith("Question 2 of about ") and "gripping" in said[0]
+    dispatcher = CollectingDispatcher()
+    ask(dispatcher, tracker, "weakness")
+    said = dispatcher.messages[0]["text"]
+    assert said.startswith("Question 2 of about ") and "gripping" in said
+
+
+def test_the_form_asks_its_next_question_after_what_it_says_itself():
+    slots, said = run(ValidateTwitchForm(), make_tracker([OPENING]))
+    assert "a few short questions" in said[0]
+    assert said[-1].startswith("Question 1 of about ") and len(said) == 2
+    assert slots["requested_slot"] == "weakness"
+
+
+def test_the_form_asks_nothing_when_a_warning_sign_ends_the_interview():
+    slots, said = run(ValidateTwitchForm(), make_tracker(
+        [user("my face twitches and my speech is slurred", "describe_symptom")]))
+    assert slots["requested_slot"] is None and not any(s and s.startswith("Question") for s in said)
 
 
 def test_a_new_place_after_a_result_is_a_new_check_even_when_it_would_raise_the_level():
