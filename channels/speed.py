@@ -19,7 +19,7 @@
 * Reading a stored conversation looks up each event's class by walking every subclass of
   ``Event`` again, for every event; the class found for a name is remembered.
 * Every action call opened a new HTTP session and connection to the action server and closed it
-  again (two or three per turn). The session is kept, and its connections are reused while idle
+  again. The session is kept, and its connections are reused while idle
   for under 2 s: the action server (Sanic) closes idle connections after 5 s, so a connection is
   never reused just as the server closes it.
 """
