@@ -100,7 +100,10 @@ def test_advice_is_personal():
 def test_the_reply_names_its_sources():
     said, notes = CAUSE_CASES["kidney_disease"]
     card = shown.card(assess({**CALM, **said}, notes))
-    assert "MSD Manual" in card.sources and "Based on: " in everything(card)
+    # on the card where it has room (Slack; the web card reads card.sources), and in the doctor summary
+    assert "MSD Manual" in card.sources
+    assert "Based on: " in str(shown.slack_message(card)) and "MSD Manual" in str(shown.slack_message(card))
+    assert "MSD Manual" in shown.summary_text(shown.doctor_summary(card, ["my legs cramp"], said))
 
 
 def test_a_symptom_it_cannot_place_is_said_plainly_never_dropped():

@@ -11,9 +11,8 @@ from tests.vignettes.people import all_answers, load_vignettes
 
 
 def everything(card: shown.Card) -> str:
-    """All a person can see of a result: the card and every section opened."""
-    return "\n".join([shown.card_text(card), shown.section_text(card, *(s.title for s in card.sections)),
-                      "Based on: " + "; ".join(card.sources)])
+    """All a person can read of a result in a text channel: the card and every section opened."""
+    return "\n".join([shown.card_text(card), shown.section_text(card, *(s.title for s in card.sections))])
 
 
 CALM = {topic: "no" for topic in WARNING_TOPICS}

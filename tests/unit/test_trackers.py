@@ -91,6 +91,7 @@ def test_more_conversations_than_it_keeps(tmp_path):
     store, _ = _stores(tmp_path, kept=2)
     for sender in ("f1", "f2", "f3"):
         _turn(store, sender, f"hello from {sender}")
+        assert len(store._kept) <= 2, "memory is bounded"
     for sender in ("f1", "f2", "f3"):
         assert _said(_turn(store, sender, "again")) == [f"hello from {sender}", "again"]
     assert run(store.exists("f1")) and not run(store.exists("nobody"))
