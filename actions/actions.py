@@ -7,7 +7,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import result as shown
-from .interview import (corrected_topics, is_correction, is_digression, is_new_complaint, is_small_talk, looks_like_a_complaint,
+from .interview import (corrected_topics, is_correction, is_digression, is_new_complaint, is_small_talk, looks_like_a_complaint, only_asks,
                         pending_warning_topics, plan, progress, question_text, topics_answered_by, understood)
 from .medical import text as parse
 from .medical import reader
@@ -177,7 +177,7 @@ class ValidateTwitchForm(FormValidationAction):
             dispatcher.utter_message(text=kb.advice["why_we_ask"].get(requested, kb.advice["why_we_ask"]["general"]))
         elif intent == "bot_challenge":
             dispatcher.utter_message(response="utter_iamabot")
-        elif intent in ("ask_about_cause", "ask_what_to_do", "ask_summary"):
+        elif intent in ("ask_about_cause", "ask_what_to_do", "ask_summary") or only_asks(tracker.latest_message.get("text") or ""):
             dispatcher.utter_message(text=interview["after_questions"])
         else:
             dispatcher.utter_message(text=interview["carry_on"])

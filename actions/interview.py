@@ -11,16 +11,20 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 from .medical import text as parse
 from .medical.detect import detect
 from .medical.knowledge import TOPICS, WARNING_TOPICS, KnowledgeBase, load
+from .medical.patient import Patient, read_patient
 from .medical.triage import triage
 
-MAX_QUESTIONS = 12
+MAX_QUESTIONS = 12        # about the complaint; the emergency screen comes on top (MAX_ASKED)
 QUESTION_ORDER = (
-    "location", "symptom_type", "duration", "weakness", "numbness", "bulbar", "wasting", "multiple_areas",
+    "emergency_signs", "location", "symptom_type", "duration", "weakness", "numbness", "bulbar", "wasting", "multiple_areas",
     "medications", "conditions", "pregnancy", "injury", "pain", "frequency", "hydration", "caffeine", "sleep",
     "stress", "exercise", "alcohol", "diet",
 )
 # The open question comes last, always: the net for what no other question asks about.
 LAST_QUESTION = "anything_else"
+# Asked first, as NHS 111 online does: the universal emergency signs, whatever the complaint.
+SCREEN = "emergency_signs"
+MAX_ASKED = MAX_QUESTIONS + 1
 CRAMP_FINDINGS = {"symptom_cramp", "symptom_spasm"}
 FLUID_FINDINGS = CRAMP_FINDINGS | {"strenuous_exercise", "heat_exposure", "heavy_sweating", "vomiting_diarrhoea"}
 # Topics asked only when they can change the answer, and what makes them matter.
@@ -105,7 +109,7 @@ def topics_answered_by(message: str, loose: bool = False, kb: Optional[Knowledge
     found = detect({}, [message], kb)
     for finding_id in found:
         finding = kb.findings[finding_id]
-        if finding_id in ("unsure_warning_sign", "tiredness") or finding.topic in ("location", "duration"):
+        if finding_id in ("unsure_warning_sign", "tiredness") or finding.from_patient or finding.topic in ("location", "duration"):
             continue
         answered[finding.topic] = message
     return answered
@@ -140,14 +144,27 @@ def _plan(answers: Mapping[str, Optional[str]], notes: Sequence[str], asked: Seq
         return []
     if stopping:
         return [t for t in QUESTION_ORDER if answers.get(t) or t in asked or t in WARNING_TOPICS]
-    topics, budget = [], MAX_QUESTIONS - 1 - len(set(asked) - {LAST_QUESTION})
+    # The open last question and the emergency screen are outside the budget: neither is ever dropped.
+    topics, budget = [], MAX_QUESTIONS - 1 - len(set(asked) - {LAST_QUESTION, SCREEN})
+    patient = read_patient([*notes, *(a for a in answers.values() if a)])
     for topic in QUESTION_ORDER:
         if answers.get(topic) or topic in asked:
             topics.append(topic)
-        elif budget > 0 and (topic not in ASKED_WHEN or ASKED_WHEN[topic](found)):
+        elif topic == SCREEN:
+            topics.append(topic)
+        elif budget > 0 and fits(topic, patient, kb) and (topic not in ASKED_WHEN or ASKED_WHEN[topic](found)):
             topics.append(topic)
             budget -= 1
     return topics + [LAST_QUESTION]
+
+
+def fits(topic: str, patient: Patient, kb: Optional[KnowledgeBase] = None) -> bool:
+    """Whether a question can apply to this person (questions.yml `min_age`, `applies_to`): no
+    pregnancy question for a man or a young child, no caffeine question about a toddler."""
+    question = (kb or load()).conversation["questions"][topic]
+    if "min_age" in question and patient.age is not None and patient.age < question["min_age"]:
+        return False
+    return "applies_to" not in question or getattr(patient, question["applies_to"])()
 
 
 def progress(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), asked: Sequence[str] = (),
@@ -176,10 +193,36 @@ def question_text(topic: str, said: Sequence[str]) -> str:
     question = load().conversation["questions"][topic]
     where = _place_word(said)
     if where and where[0] in question.get("by_place", {}):
-        return question["by_place"][where[0]]
-    if where and "text_after_place" in question:
-        return question["text_after_place"].format(place=where[1])
-    return question["text"]
+        text = question["by_place"][where[0]]
+    elif where and "text_after_place" in question:
+        text = question["text_after_place"].format(place=where[1])
+    else:
+        text = question["text"]
+    return for_person(text, read_patient(said))
+
+
+# "you" in a question, for someone who writes about another person: (second person, he, she, they).
+_THIRD_PERSON = (
+    ("Have you", "Has he", "Has she", "Have they"), ("have you", "has he", "has she", "have they"),
+    ("Do you", "Does he", "Does she", "Do they"), ("do you", "does he", "does she", "do they"),
+    ("Are you", "Is he", "Is she", "Are they"), ("are you", "is he", "is she", "are they"),
+    ("Could you", "Could he", "Could she", "Could they"), ("could you", "could he", "could she", "could they"),
+    ("would you", "would he", "would she", "would they"), ("you've", "he's", "she's", "they've"),
+    ("you're", "he's", "she's", "they're"), ("Your", "His", "Her", "Their"), ("your", "his", "her", "their"),
+    ("applies to you", "applies to him", "applies to her", "applies to them"),
+    ("you feel", "he feels", "she feels", "they feel"), ("you take", "he takes", "she takes", "they take"),
+)
+
+
+def for_person(question: str, patient: Patient) -> str:
+    """The question worded for whom it is about: "Has he noticed any weakness...?" for a wife
+    writing about her husband. Phrases are replaced longest first, whole words only."""
+    if not patient.about_other:
+        return question
+    column = {"he": 1, "she": 2}.get(patient.pronoun, 3)
+    for forms in _THIRD_PERSON:
+        question = re.sub(rf"\b{re.escape(forms[0])}\b", forms[column], question)
+    return question
 
 
 SYMPTOM_KINDS = {"symptom_twitch", "symptom_spasm", "symptom_cramp"}
@@ -245,6 +288,17 @@ def _digression_confidence(text: str, requested: Optional[str]) -> float:
     return QUESTION_DIGRESSION_CONFIDENCE if asks else DIGRESSION_CONFIDENCE
 
 
+QUESTION_START = re.compile(r"^(should|can|could|is|are|does|do|did|what|whats|why|how|will|would|when|where|which|who|"
+                            r"shall|am|has|have|isnt|arent|wont)\b")
+
+
+def only_asks(text: str) -> bool:
+    """Every sentence of the message is a question: it asks rather than answers."""
+    sentences = [s.strip() for s in re.findall(r"[^.?!\n]+[.?!]*", text or "") if re.search(r"[A-Za-z]", s)]
+    return bool(sentences) and all(s.endswith("?") or QUESTION_START.match(parse.normalise(s)) for s in sentences) \
+        and parse.yes_no_unknown(text) is None
+
+
 def is_digression(intent: Optional[str], confidence: float, text: str, requested: Optional[str],
                   previous: Optional[str] = None) -> bool:
     """A question or remark made while a question is open, rather than its answer.
@@ -253,6 +307,11 @@ def is_digression(intent: Optional[str], confidence: float, text: str, requested
     corrects, small talk must use small-talk words and not have the shape of an answer, and the
     same words sent twice in a row are taken as the answer (the person means it).
     """
+    said_twice = previous is not None and previous.strip().lower() == text.strip().lower()
+    if requested and only_asks(text) and not clearly_answers(requested, text) and not said_twice:
+        return True  # "should I stop the new inhaler then?": answered, never stored as the answer
+    if requested and intent not in ("correct",) and parse.yes_no_unknown(text) is not None:
+        return False  # "I don't think so, they look the same as always" answers the question
     if intent not in DIGRESSIONS or confidence < _digression_confidence(text, requested):
         return False
     if intent == "correct" and not corrected_topics(text, requested):
@@ -262,7 +321,7 @@ def is_digression(intent: Optional[str], confidence: float, text: str, requested
     words = load().lexicon["turns"].get(intent)
     if words and not parse.says_any(parse.normalise(text), words):
         return False
-    return not (previous is not None and previous.strip().lower() == text.strip().lower())
+    return not said_twice
 
 
 def is_small_talk(text: str) -> bool:

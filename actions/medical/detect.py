@@ -14,10 +14,12 @@ Small passes, in order:
    another (needs_any).
 5. safety: a warning-sign question not plainly answered "no" is never reassuring.
 """
+import re
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from . import text as parse
 from .knowledge import WARNING_TOPICS, KnowledgeBase, load
+from .patient import read_patient
 from .reader import read
 
 Evidence = Dict[str, List[str]]
@@ -25,6 +27,9 @@ Evidence = Dict[str, List[str]]
 # Topics where an answer with content but no plain yes/no ("sertraline", "28 weeks") means yes.
 CONTENT_MEANS_YES = {"medications", "pregnancy", "injury", "pain", "multiple_areas"}
 ONLY_ONE_PLACE = ("just", "only", "one", "single", "the same")
+# Topics whose findings carry a time that is not the symptom's own: how far into a pregnancy, how
+# long since a workout, how long on a medicine or with a condition.
+OWN_TIME_TOPICS = {"pregnancy", "exercise", "medications", "conditions", "alcohol", "diet", "injury"}
 
 
 class _Found:
@@ -46,18 +51,32 @@ def _messages(answers: Mapping[str, Optional[str]], notes: Sequence[str]) -> Lis
     return said + [(None, note) for note in notes if note and note.strip()]
 
 
-def _read_words(messages, found: _Found) -> None:
-    for _, said in messages:
+def _read_words(messages, verdicts: Dict[str, Optional[str]], kb: KnowledgeBase, found: _Found) -> None:
+    for topic, said in messages:
         for mention in read(said).mentions:
+            if topic and kb.findings[mention.finding].topic == topic and not _reports_topic(mention, said, verdicts[topic], kb):
+                continue
             status = mention.status
             if status == "present":
                 found.add(mention.finding, said)
             elif status == "family":
                 found.add("family_history", said)
+            elif status == "passed" and kb.findings[mention.finding].when_passed:
+                found.add(kb.findings[mention.finding].when_passed, said)  # a stroke sign that passed
             elif status == "absent":
                 found.denied.add(mention.finding)
             elif status == "unknown":
                 found.unknown.add(mention.finding)
+
+
+def _reports_topic(mention, said: str, verdict: Optional[str], kb: KnowledgeBase) -> bool:
+    """In the answer to its own question, a mention of the topic counts only as the verdict says:
+    "no, weakness no" and "what about the weakness one? no weakness" name the topic, they do not
+    report it."""
+    if mention.status == "present" and verdict == "no":
+        return False
+    stated = _statements(said)
+    return any(m.finding == mention.finding for m in read(stated).mentions) if stated else False
 
 
 def _read_numbers(answers, notes, kb: KnowledgeBase, found: _Found) -> None:
@@ -68,28 +87,67 @@ def _read_numbers(answers, notes, kb: KnowledgeBase, found: _Found) -> None:
                 found.add(finding.id, quote)
 
 
+def _clauses(said: str) -> List[Tuple[str, bool]]:
+    """The reply's sentences, each with whether it is a question ("what about the weakness one?")."""
+    parts = re.findall(r"[^.?!;\n]+[.?!;\n]*", said)
+    return [(part, "?" in part) for part in parts if re.search(r"[A-Za-z0-9]", part)]
+
+
+def _statements(said: str) -> str:
+    """The reply without its questions: a question that names the topic reports nothing."""
+    kept = [part for part, asks in _clauses(said) if not asks]
+    return " ".join(kept) if kept else ""
+
+
+ECHO_WORDS = {"no", "not", "nope", "nah", "none", "never", "really", "any", "at", "all", "i", "dont", "think", "so",
+              "the", "a", "that", "one", "there", "theres", "is", "isnt", "its", "none", "either", "thanks", "mate"}
+
+
+def _echoes(clean: str, words: str) -> bool:
+    """The topic's words said again around a "no" ("no, weakness no", "weakness? no"), rather than a
+    sign described after it ("no, the muscle by my thumb looks dented"): the clause holds nothing
+    but the words and denials."""
+    for clause in clean.split(" , "):
+        if words in clause:
+            rest = clause.replace(words, " ").split()
+            return all(w in ECHO_WORDS for w in rest)
+    return False
+
+
 def _verdict(topic: str, said: str, kb: KnowledgeBase) -> Optional[str]:
     """yes, no or unknown for the question this answer replies to; None when it does not say.
 
-    What the answer says about the topic's own findings wins over its first word.
+    The answer is read against its question first: its questions are set aside ("wait, what about
+    the weakness one? no weakness" names the topic and denies it), a plain "no" that only repeats
+    the topic's words stays a no ("no, weakness no"), and what the statements say about the topic's
+    own findings wins over the first word ("no tingling, but my speech is slurred").
     """
-    statuses = {m.status for m in read(said).mentions if kb.findings[m.finding].topic == topic}
+    stated = _statements(said)
+    if not stated:
+        return None
+    leading = parse.yes_no_unknown(stated)
+    mentions = [m for m in read(stated).mentions if kb.findings[m.finding].topic == topic]
+    statuses = {m.status for m in mentions}
+    present = [m for m in mentions if m.status == "present"]
+    clean = parse.normalise(stated)
+    if leading == "no" and present and all(_echoes(clean, m.words) for m in present):
+        return "no"  # the topic's words said again: "no, weakness no", "nah no numbness no"
     if "present" in statuses:
         return "yes"
     if "unknown" in statuses:
         return "unknown"
     if "absent" in statuses:
         return "no"
-    verdict = parse.yes_no_unknown(said)
-    if topic == "multiple_areas" and parse.normalise(said).startswith(ONLY_ONE_PLACE):
+    if topic == "multiple_areas" and parse.normalise(stated).startswith(ONLY_ONE_PLACE):
         return "no"
-    if verdict is None and not statuses and parse.REASSURANCE.search(parse.normalise(said)):
+    if leading is None and not statuses and parse.REASSURANCE.search(parse.normalise(stated)):
         return "no"  # "breathing's fine", "I can walk fine today": all well, no sign named
-    return verdict
+    if leading is None and parse.AFFIRMING.search(parse.normalise(stated)):
+        return "yes"  # "now you mention it, the stairs have been harder": a restatement is a yes
+    return leading
 
 
-def _read_answers(answers, kb: KnowledgeBase, found: _Found) -> Dict[str, Optional[str]]:
-    verdicts = {topic: _verdict(topic, said, kb) for topic, said in answers.items() if said}
+def _read_answers(answers, verdicts: Dict[str, Optional[str]], kb: KnowledgeBase, found: _Found) -> None:
     for finding in kb.findings.values():
         topic = finding.yes_to
         said = answers.get(topic) if topic else None
@@ -99,7 +157,6 @@ def _read_answers(answers, kb: KnowledgeBase, found: _Found) -> Dict[str, Option
         related = any(f.topic == topic and f.id in found.evidence for f in kb.findings.values())
         if verdict == "yes" or (verdict is None and (topic in CONTENT_MEANS_YES or related)):
             found.add(finding.id, said)
-    return verdicts
 
 
 def _drop_unpaired(kb: KnowledgeBase, found: _Found) -> None:
@@ -110,6 +167,17 @@ def _drop_unpaired(kb: KnowledgeBase, found: _Found) -> None:
     for finding in kb.findings.values():
         if finding.needs_any and finding.id in found.evidence and not any(n in found.evidence for n in finding.needs_any):
             del found.evidence[finding.id]
+
+
+def _fit_to_patient(answers, notes, kb: KnowledgeBase, found: _Found) -> None:
+    """Findings that cannot apply to this patient are dropped ("I'm a man!" is not a pregnancy);
+    their age group is added, for the rules to read."""
+    patient = read_patient([*notes, *(said for said in answers.values() if said)])
+    for finding in kb.findings.values():
+        if finding.applies_to and finding.id in found.evidence and not getattr(patient, finding.applies_to)():
+            del found.evidence[finding.id]
+    for group in patient.age_groups():
+        found.add(group, patient.age_quote)
 
 
 def _never_reassuring(answers, verdicts, kb: KnowledgeBase, found: _Found) -> None:
@@ -130,18 +198,41 @@ def detect(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), kb: 
     notes = [n for n in notes if n and n.strip()]
     found = _Found()
     _read_numbers(answers, notes, kb, found)   # first, so the answer to the question itself is quoted first
-    _read_words(_messages(answers, notes), found)
-    verdicts = _read_answers(answers, kb, found)
+    verdicts = {topic: _verdict(topic, said, kb) for topic, said in answers.items() if said}
+    _read_words(_messages(answers, notes), verdicts, kb, found)
+    _read_answers(answers, verdicts, kb, found)
     _drop_unpaired(kb, found)
+    _fit_to_patient(answers, notes, kb, found)
     _never_reassuring(answers, verdicts, kb, found)
     return found.evidence
+
+
+def _symptom_time(said: str, kb: KnowledgeBase) -> str:
+    """The parts of a remark that can give the symptom's duration: not a clause about something
+    else with a time of its own ("16 weeks pregnant", "first gym session in a year", "on dialysis
+    for 3 years"), unless that clause names the symptom too."""
+    kept = []
+    for clause in re.split(r"[,.;!?\n]+|\b(?:and|but|so|because|cos)\b", said):
+        kinds = {kb.lexicon["findings"].get(m.finding, {}).get("kind", "symptom") for m in read(clause).mentions}
+        topics = {kb.findings[m.finding].topic for m in read(clause).mentions}
+        about_other_things = kinds - {"symptom"} or topics & OWN_TIME_TOPICS
+        if not about_other_things or ("symptom" in kinds and not topics <= OWN_TIME_TOPICS):
+            kept.append(clause)
+    return ", ".join(kept)
+
+
+READINGS = {  # measure: (how it is read, its threshold in findings.yml, whether above it counts)
+    "temperature": (parse.temperature_celsius, "fever_celsius", True),
+    "heart_rate": (parse.heart_rate, "fast_heart_rate_bpm", True),
+    "blood_sugar": (parse.blood_sugar_mmol, "low_blood_sugar_mmol", False),
+}
 
 
 def _measured(measure: str, answers: Mapping[str, Optional[str]], notes: Sequence[str], kb: KnowledgeBase):
     """(present, quote) for a finding read from a number the person gave."""
     limits = kb.thresholds
     if measure == "duration_over_days":
-        texts = [answers.get("duration")] + [parse.without_sleep_amounts(n) for n in notes]
+        texts = [answers.get("duration")] + [_symptom_time(parse.without_sleep_amounts(n), kb) for n in notes]
         limit, read_value, above = limits["long_duration_days"], parse.duration_days, True
     elif measure == "caffeine_cups_per_day":
         texts, limit, above = [answers.get("caffeine")] + list(notes), limits["high_caffeine_cups_per_day"], True
@@ -163,6 +254,13 @@ def _measured(measure: str, answers: Mapping[str, Optional[str]], notes: Sequenc
         heavy = amount.get("per_day", 0) >= limits["heavy_alcohol_drinks_per_day"] or amount.get(
             "per_week", 0) >= limits["heavy_alcohol_drinks_per_week"]
         return heavy, answers.get("alcohol")
+    elif measure in READINGS:
+        # A reading said anywhere: "temp 39.4", "his pulse is 130", "sugar 2.8".
+        read_value, limit_name, above = READINGS[measure]
+        said = [t for t in [*answers.values(), *notes] if t]
+        values = [(read_value(t), t) for t in said]
+        found = [(v, t) for v, t in values if v is not None and (v >= limits[limit_name] if above else v < limits[limit_name])]
+        return (True, found[0][1]) if found else (False, None)
     else:
         raise ValueError(f"unknown measure {measure}")
     for index, said in enumerate(texts):

@@ -11,9 +11,9 @@ LEVELS = ("emergency", "urgent", "see_doctor", "self_care")  # most urgent first
 TOPICS = (
     "symptom_type", "location", "duration", "frequency", "multiple_areas", "caffeine", "alcohol",
     "hydration", "sleep", "stress", "exercise", "medications", "injury", "pregnancy", "conditions",
-    "diet", "pain", "weakness", "numbness", "wasting", "bulbar", "anything_else",
+    "diet", "pain", "weakness", "numbness", "wasting", "bulbar", "emergency_signs", "anything_else",
 )
-WARNING_TOPICS = ("weakness", "numbness", "wasting", "bulbar")
+WARNING_TOPICS = ("emergency_signs", "weakness", "numbness", "wasting", "bulbar")
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,9 @@ class Finding:
     needs_any: List[str] = field(default_factory=list)
     implied_by: Optional[str] = None
     supporting_only: bool = False
+    applies_to: Optional[str] = None   # a Patient property that must hold (patient.py)
+    from_patient: bool = False         # an age group, read from who the patient is
+    when_passed: Optional[str] = None  # the finding it still shows when it came and went
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,10 @@ def check(kb: KnowledgeBase) -> None:
         if finding.yes_to and finding.yes_to not in TOPICS:
             problems.append(f"finding {fid}: unknown yes_to topic {finding.yes_to}")
         problems += [f"finding {fid}: needs unknown {n}" for n in finding.needs_any if n not in kb.findings]
+        if finding.when_passed and finding.when_passed not in kb.findings:
+            problems.append(f"finding {fid}: when_passed unknown {finding.when_passed}")
+        if finding.applies_to and not callable(getattr(_patient_class(), finding.applies_to, None)):
+            problems.append(f"finding {fid}: applies_to unknown {finding.applies_to}")
         if finding.implied_by and finding.implied_by not in kb.findings:
             problems.append(f"finding {fid}: implied by unknown {finding.implied_by}")
     for rule in kb.rules:
@@ -145,6 +152,11 @@ def check(kb: KnowledgeBase) -> None:
     problems += _check_replies(kb)
     if problems:
         raise KnowledgeError("; ".join(problems))
+
+
+def _patient_class():
+    from .patient import Patient  # patient.py reads the lexicon through load(): imported late
+    return Patient
 
 
 def _check_replies(kb: KnowledgeBase) -> List[str]:

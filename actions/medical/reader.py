@@ -27,8 +27,8 @@ from .text import MAX_READ_CHARS
 SPAN_GROUP = "findings"
 # What ConText categories mean for a mention (the lexicon's `context` section defines the rules).
 # (POSSIBLE_EXISTENCE, a hedge such as "I think", changes nothing: hedged words still count.)
-NEGATED, UNSURE, HYPOTHETICAL, WORRY, FAMILY, HISTORICAL = (
-    "NEGATED_EXISTENCE", "UNSURE", "HYPOTHETICAL", "WORRY", "FAMILY", "HISTORICAL")
+NEGATED, UNSURE, HYPOTHETICAL, WORRY, FAMILY, HISTORICAL, RESOLVED = (
+    "NEGATED_EXISTENCE", "UNSURE", "HYPOTHETICAL", "WORRY", "FAMILY", "HISTORICAL", "RESOLVED")
 # Rules whose cue comes after what it modifies reach only this many words back: "swallowing is
 # fine" denies swallowing, not a slurred word at the start of a long sentence.
 BACKWARD_SCOPE = 4
@@ -54,7 +54,8 @@ class Mention:
 
     @property
     def status(self) -> str:
-        """present, absent, unknown, family (a relative's inherited illness), worry, or ignored.
+        """present, absent, unknown, family (a relative's inherited illness), worry, passed (came and
+        went, recently), or ignored.
 
         Apart from inherited illness, what is said about a relative is read as said of the person
         the conversation is about: carers write "my son collapsed". A relative's past is HISTORICAL
@@ -68,7 +69,9 @@ class Mention:
             if FAMILY in cats and HISTORICAL in cats:
                 return "ignored"  # "my nan had a stroke last year"
         elif HYPOTHETICAL in cats or (HISTORICAL in cats and self.kind == "symptom"):
-            return "ignored"  # "if I get any weakness", "had a stomach bug, fine now"
+            return "ignored"  # "if I get any weakness", "had a fit as a kid"
+        elif RESOLVED in cats and self.kind == "symptom" and NEGATED not in cats:
+            return "passed"   # "my arm went weak for a few minutes, then back to normal"
         if UNSURE in cats:
             return "unknown"  # "not sure if I'm weaker": never a no
         if NEGATED in cats:
@@ -272,6 +275,7 @@ def read(text: str) -> Reading:
 @lru_cache(maxsize=4096)
 def _read(text: str) -> Reading:
     nlp, matcher, context, kinds, hereditary = pipeline()
+    resolved = _resolved_cues()
     clean = normalise(text[:MAX_READ_CHARS])
     mentions = []
     # ConText compares every cue with every other one in a doc, so each sentence that mentions a
@@ -280,9 +284,22 @@ def _read(text: str) -> Reading:
         if not any(sentence.start <= s.start < sentence.end for s in sentence.doc.spans[SPAN_GROUP]):
             continue
         doc = context(matcher(sentence.as_doc()))
-        mentions += [Mention(span.label_, span.text, kinds[span.label_], _categories(span), span.label_ in hereditary)
-                     for span in doc.spans[SPAN_GROUP]]
+        mentions += [Mention(span.label_, span.text, kinds[span.label_], _categories(span) | _resolved(span, resolved),
+                             span.label_ in hereditary) for span in doc.spans[SPAN_GROUP]]
     return Reading(text, clean, tuple(mentions))
+
+
+@lru_cache(maxsize=1)
+def _resolved_cues() -> re.Pattern:
+    cues = sorted((normalise(c) for c in load().lexicon["resolved"]), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")\b")
+
+
+def _resolved(span: Span, cues: re.Pattern) -> frozenset:
+    """RESOLVED when the sentence goes on to say it passed ("...for ten minutes, then it went back
+    to normal"). Read over the rest of the sentence rather than as a ConText rule: a clause break
+    ("but", "then") ends a ConText scope, and "it passed" is said after one."""
+    return frozenset({RESOLVED}) if cues.search(span.doc[span.end:].text) else frozenset()
 
 
 def _categories(span: Span) -> frozenset:

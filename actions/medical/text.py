@@ -44,11 +44,17 @@ NO_PHRASES = (
     "i have not", "im not", "i am not", "nothing like that", "not much", "zero", "0",
     "havent noticed", "not noticed", "no i", "no its", "no just", "not now", "not anymore", "not any more",
     "no longer", "not at the moment", "not currently", "nothing like that", "none at all",
+    "doesnt apply", "does not apply", "not applicable", "n a", "not relevant",
 )
 # An answer that says all is well ("breathing's fine", "walk fine", "same as always") is a no
 # when it names no warning sign.
 REASSURANCE = re.compile(r"\b(fine|normal|normally|ok|okay|alright|all good|no problems?|no issues?|same as always|"
                          r"as usual|the same|just tired|just tiredness|nothing wrong)\b")
+# A reply that tells of a change in the person's own words, without "yes", is a yes to a yes/no
+# question: "now you mention it the stairs have been harder", "come to think of it I have".
+AFFIRMING = re.compile(r"\b(now (that )?you mention it|now you say it|come to think of it|thinking about it|"
+                       r"now i think about it|ive noticed|i have noticed|i noticed|i think so|think so|i suppose so|"
+                       r"suppose so|i guess so|been harder|getting harder|harder than|struggle|struggling)\b")
 UNKNOWN_PHRASES = (
     "not sure", "unsure", "dunno", "idk", "i dont know", "dont know", "no idea", "dont remember",
     "cant remember", "hard to say", "cant say", "cant tell", "not certain", "no clue",
@@ -373,3 +379,41 @@ def drinks(text: str) -> Optional[dict]:
     if re.search(r"\b(week|weekly|weekend)\b", clean):
         return {"per_week": amount}
     return {"per_day": amount}
+
+
+# Numbers that are readings, with the words that say what they measure: "temp 39.4", "101F",
+# "pulse 130", "sugar is 2.8". A bare number is never a reading.
+_TEMPERATURE = re.compile(r"\b(?:temp|temperature|fever|thermometer|temps|reading)\b(?:\s+[a-z]+){0,3}?\s+(\d{2,3}(?:\.\d)?)\b"
+                          r"|\b(\d{2,3}(?:\.\d)?) ?(?:degrees|deg|c|f|celsius|fahrenheit)\b")
+_HEART_RATE = re.compile(r"\b(?:heart rate|pulse|hr|heart is going at|heart going at|beats)\b(?:\s+[a-z]+){0,3}?\s+(\d{2,3})\b"
+                         r"|\b(\d{2,3}) ?(?:bpm|beats a minute|beats per minute)\b")
+_BLOOD_SUGAR = re.compile(r"\b(?:sugar|sugars|glucose|bm|bms|blood sugar|reading|levels?)\b(?:\s+[a-z]+){0,3}?\s+(\d{1,3}(?:\.\d)?)\b"
+                          r"|\b(\d{1,3}(?:\.\d)?) ?(?:mmol|mg dl|mgdl)\b")
+
+
+def _reading(pattern, text: str) -> Optional[float]:
+    clean = normalise(text).replace(" .", ".")
+    values = [float(next(g for g in m.groups() if g)) for m in pattern.finditer(clean)]
+    return values[0] if values else None
+
+
+def temperature_celsius(text: str) -> Optional[float]:
+    """A body temperature in C; one given in F (over 45) is converted."""
+    value = _reading(_TEMPERATURE, text)
+    if value is None:
+        return None
+    celsius = (value - 32) * 5 / 9 if value > 45 else value
+    return celsius if 30 <= celsius <= 45 else None
+
+
+def heart_rate(text: str) -> Optional[float]:
+    value = _reading(_HEART_RATE, text)
+    return value if value is not None and 30 <= value <= 250 else None
+
+
+def blood_sugar_mmol(text: str) -> Optional[float]:
+    """A blood sugar in mmol/L; one over 35 is taken as mg/dL (US) and converted."""
+    value = _reading(_BLOOD_SUGAR, text)
+    if value is None:
+        return None
+    return value / 18 if value > 35 else value

@@ -22,8 +22,9 @@ def user(text: str, intent: str = "inform", confidence: float = 0.99) -> dict:
 
 def make_tracker(messages: List[dict], slots: Optional[Dict] = None, requested: Optional[str] = None,
                  fill_requested: bool = True) -> Tracker:
-    """A tracker as Rasa sends it while the form runs: the latest text mapped into the open question."""
-    slots = {**{t: None for t in TOPICS}, "asked_topics": [], "unclear_topic": None, **(slots or {}),
+    """A tracker as Rasa sends it while the form runs: the latest text mapped into the open question.
+    The emergency screen is answered "no" unless a test says otherwise (its own tests do)."""
+    slots = {**{t: None for t in TOPICS}, "emergency_signs": "no", "asked_topics": [], "unclear_topic": None, **(slots or {}),
              "requested_slot": requested}
     events = list(messages)
     latest = messages[-1]

@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from actions.interview import MAX_QUESTIONS, empty_answers, next_topic, topics_answered_by
+from actions.interview import MAX_ASKED, empty_answers, next_topic, topics_answered_by
 from actions.medical.assessment import assess
 from tests.vignettes.people import all_answers, answer, load_vignettes
 
@@ -41,5 +41,5 @@ def test_interview_question_by_question(vignette):
         assert topic not in asked, "a question is never asked twice"
         answers[topic] = answer(vignette, topic)
         asked.append(topic)
-    assert len(asked) <= MAX_QUESTIONS
+    assert len(asked) <= MAX_ASKED
     check(vignette, assess(answers, [vignette["opening"]]))
