@@ -7,6 +7,7 @@ from . import reader
 from . import text as parse
 from .detect import Evidence, detect
 from .knowledge import LEVELS, KnowledgeBase, load
+from .patient import read_patient
 from .ranking import RankedCause, rank_causes
 from .triage import Triage, triage
 
@@ -73,12 +74,21 @@ def safe_advice(tips: Sequence[str], found: Evidence, kb: Optional[KnowledgeBase
     return list(dict.fromkeys(safe))
 
 
+def _can_apply(cause, patient, answers: Mapping[str, Optional[str]]) -> bool:
+    """A cause is never offered to someone it cannot apply to, or who has said it does not."""
+    if cause.applies_to and not getattr(patient, cause.applies_to)():
+        return False
+    said = answers.get(cause.ruled_out_by_no) if cause.ruled_out_by_no else None
+    return not (said and parse.yes_no_unknown(said) == "no")
+
+
 def assess(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (),
            kb: Optional[KnowledgeBase] = None) -> Assessment:
     kb = kb or load()
     found = detect(answers, notes, kb)
     result = triage(found, kb)
-    causes = rank_causes(found, kb)
+    patient = read_patient([*notes, *(a for a in answers.values() if a)])
+    causes = [r for r in rank_causes(found, kb) if _can_apply(r.cause, patient, answers)]
     escalations = [
         line["text"] for line in kb.advice["safety_net"]
         if LEVELS.index(line["level"]) < LEVELS.index(result.level)

@@ -125,7 +125,8 @@ def _verdict(topic: str, said: str, kb: KnowledgeBase) -> Optional[str]:
     stated = _statements(said)
     if not stated:
         return None
-    leading = parse.yes_no_unknown(stated)
+    # The first statement that says yes, no or not sure: "I never answered that. no weakness".
+    leading = next((v for v in (parse.yes_no_unknown(part) for part, asks in _clauses(said) if not asks) if v), None)
     mentions = [m for m in read(stated).mentions if kb.findings[m.finding].topic == topic]
     statuses = {m.status for m in mentions}
     present = [m for m in mentions if m.status == "present"]

@@ -61,6 +61,8 @@ class Cause:
     advice: List[str]
     sources: List[str]
     asked_as: List[str] = field(default_factory=list)
+    applies_to: Optional[str] = None  # a Patient property that must hold (patient.py)
+    ruled_out_by_no: Optional[str] = None  # a topic whose plain "no" rules the cause out
 
     @property
     def needs_evidence(self) -> bool:
@@ -140,6 +142,10 @@ def check(kb: KnowledgeBase) -> None:
     for cause in kb.causes.values():
         problems += [f"cause {cause.id}: unknown finding {f}" for f in cause.points_to if f not in kb.findings]
         problems += [f"cause {cause.id}: unknown source {s}" for s in cause.sources if s not in kb.sources]
+        if cause.ruled_out_by_no and cause.ruled_out_by_no not in TOPICS:
+            problems.append(f"cause {cause.id}: ruled_out_by_no unknown topic {cause.ruled_out_by_no}")
+        if cause.applies_to and not callable(getattr(_patient_class(), cause.applies_to, None)):
+            problems.append(f"cause {cause.id}: applies_to unknown {cause.applies_to}")
     lexicon = kb.lexicon
     problems += [f"lexicon: unknown finding {fid}" for fid in lexicon["findings"] if fid not in kb.findings]
     problems += [f"lexicon: {fid}: {phrase!r} is not text (quote it)" for fid, spec in lexicon["findings"].items()
