@@ -9,7 +9,8 @@ from actions.medical.knowledge import TOPICS, WARNING_TOPICS
 HERE = Path(__file__).resolve().parent
 # The project's own vignettes, and the held-out set written blind (by an author who had not seen
 # the code, the knowledge base or the other vignettes): never tuned against one by one.
-VIGNETTE_SETS = {"vignettes": HERE / "vignettes.yml", "blind": HERE / "blind.yml", "blind2": HERE / "blind2.yml"}
+VIGNETTE_SETS = {"vignettes": HERE / "vignettes.yml", "blind": HERE / "blind.yml", "blind2": HERE / "blind2.yml",
+                 "blind3": HERE / "blind3.yml"}
 # What `make eval` (and so `make test`) runs; blind2, written after the fixes the first blind set
 # prompted, is the fresh held-out reading (`make eval-fresh`).
 EVAL_SETS = ("vignettes", "blind")
@@ -29,6 +30,7 @@ def answer(vignette: dict, topic: str) -> str:
     if topic == "anything_else":
         return "no, that's all"
     return "no" if topic in WARNING_TOPICS else "not sure"
+
 
 
 def all_answers(vignette: dict) -> Dict[str, str]:
