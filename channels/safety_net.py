@@ -8,10 +8,10 @@ needs the model or the action server.
 """
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Iterable, List, Optional, Text
 
+from actions.medical.characters import plain
 from actions.medical.lexicon import emergency_words
 from actions.medical.text import MAX_READ_CHARS
 
@@ -40,9 +40,7 @@ WELCOME_BACK = (
     "carry on where we were."
 )
 
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-# Control and zero-width characters (C speed, one pass; no backtracking in either pattern).
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Control characters (C speed, one pass; no backtracking).
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SPACES = re.compile(r"\s+")
 
@@ -55,10 +53,11 @@ def emergency_phrases() -> List[Text]:
 
 
 def normalise(text: Text) -> Text:
-    """Lower case, no apostrophes ("can't" -> "cant", as the lexicon writes it), no zero-width or
-    control characters, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower().replace("'", "")
-    text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
+    """Plain characters (actions/medical/characters.py, as the engine reads them), lower case, no
+    apostrophes ("can't" -> "cant", as the lexicon writes it), no control characters, single
+    spaces."""
+    text = plain(text).lower().replace("'", "")
+    text = _CONTROL.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
 
