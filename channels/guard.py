@@ -107,16 +107,47 @@ async def _reply_and_keep(self: Any, message: Any, tracker: Any, replies: List[T
     for reply in replies:
         tracker.update(BotUttered(reply))
     tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+    await _say(message.output_channel, message.sender_id, replies)
+    await _save(self, message, tracker)
+
+
+async def _save(self: Any, message: Any, tracker: Any) -> None:
+    """Saves the turn; if the store could not (channels/trackers.py keeps it in memory, to write
+    with the next turn), the person is told plainly."""
+    from rasa.shared.core.events import BotUttered
+    from channels.forget import base_store
+
     try:
         await self.save_tracker(tracker)
     except Exception as save_error:
         logger.error("Could not save the conversation (%s).", type(save_error).__name__)
-    await _say(message.output_channel, message.sender_id, replies)
+    not_saved = getattr(base_store(self.tracker_store), "take_not_saved", None)
+    if not_saved is not None and not_saved(tracker.sender_id):
+        tracker.update(BotUttered(safety_net.NOT_SAVED))  # part of the backlog the store keeps
+        await _say(message.output_channel, message.sender_id, [safety_net.NOT_SAVED])
+
+
+async def _forget(self: Any, message: Any, sender_id: Text) -> None:
+    """Deletes the conversation the person asked to delete; a failed deletion is said, and the
+    assistant's "Done" withdrawn where the reply has not gone out yet (REST)."""
+    from channels.forget import delete_conversation
+
+    try:
+        deleted = await asyncio.get_running_loop().run_in_executor(
+            None, delete_conversation, self.tracker_store, sender_id)
+    except Exception as e:
+        logger.error("Could not delete a conversation on request (%s); the person was told.",
+                     type(e).__name__)
+        collected = _collected(message)
+        if collected is not None:
+            collected[:] = [m for m in collected if "deleted" not in (m.get("text") or "")]
+        await _say(message.output_channel, message.sender_id, [safety_net.DELETE_FAILED])
+        return
+    logger.info("Deleted a conversation on request (%d stored events).", deleted)
 
 
 async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, Any]]]:
     """MessageProcessor.handle_message with the limits and fallbacks above."""
-    from rasa.shared.core.constants import ACTION_LISTEN_NAME
     from rasa.shared.core.events import ActionExecuted, BotUttered
 
     text = message.text
@@ -165,12 +196,9 @@ async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, An
             tracker.update(BotUttered(safety_net.NOTHING_TO_SAY))
             await _say(message.output_channel, message.sender_id, [safety_net.NOTHING_TO_SAY])
         await self.run_anonymization_pipeline(tracker)
-        await self.save_tracker(tracker)
+        await _save(self, message, tracker)
         if any(isinstance(e, ActionExecuted) and e.action_name == FORGET_ACTION for e in new_events):
-            from channels.forget import delete_conversation
-
-            deleted = delete_conversation(self.tracker_store, tracker.sender_id)
-            logger.info("Deleted a conversation on request (%d stored events).", deleted)
+            await _forget(self, message, tracker.sender_id)
     except ActionServerUnavailable as e:
         replies = safety_net.action_server_down_reply(text)
         logger.warning("The action server failed during '%s'; the person was told and the "

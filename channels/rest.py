@@ -46,6 +46,20 @@ def check_sender(sender: Any) -> Optional[Text]:
     return None
 
 
+async def storage_problem(request: Request) -> Optional[Text]:
+    """Why conversations cannot be stored now (a missing or unreadable database, turns waiting to
+    be written), or None; asked in a thread, as a read may wait for a lock."""
+    import asyncio
+
+    from channels.forget import base_store
+
+    agent = getattr(request.app.ctx, "agent", None)
+    health = getattr(base_store(agent.tracker_store), "health", None) if agent else None
+    if health is None:
+        return None
+    return await asyncio.get_running_loop().run_in_executor(None, health)
+
+
 class GuardedRestInput(RestInput):
     """REST input channel with request checks; see the module docstring."""
 
@@ -58,6 +72,9 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> Any:
+            problem = await storage_problem(request)
+            if problem:
+                return response.json({"status": "error", "problem": problem}, status=503)
             return response.json({"status": "ok"})
 
         @webhook.route("/webhook", methods=["POST"])

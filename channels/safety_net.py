@@ -31,6 +31,15 @@ ACTION_SERVER_DOWN = (
     "what you told me before this message; please send it again in a minute. If you feel unwell or "
     "something feels suddenly wrong, contact a doctor or your local emergency number."
 )
+NOT_SAVED = (
+    "Please note: I couldn't save our conversation just now (a storage problem on my side). I still "
+    "have everything you told me and will keep trying to save it; nothing you say next can lower "
+    "the advice I've given."
+)
+DELETE_FAILED = (
+    "I'm sorry: I could not delete this conversation just now, so it is still stored. Please ask "
+    "me again in a minute (\"delete my conversation\")."
+)
 NOT_TEXT = "Sorry, I can only read text messages. Could you type what is happening?"
 NOTHING_TO_SAY = ("Sorry, I didn't catch that. You can tell me about the twitch, spasm or cramp "
                   "(where it is and how long you've had it), or ask me a question.")
