@@ -40,6 +40,8 @@ DELETE_FAILED = (
     "I'm sorry: I could not delete this conversation just now, so it is still stored. Please ask "
     "me again in a minute (\"delete my conversation\")."
 )
+TOO_MUCH_DATA = ("Sorry, that message came with more data than I can take, so I didn't read it. "
+                 "Could you send just what you want to say?")
 NOT_TEXT = "Sorry, I can only read text messages. Could you type what is happening?"
 NOTHING_TO_SAY = ("Sorry, I didn't catch that. You can tell me about the twitch, spasm or cramp "
                   "(where it is and how long you've had it), or ask me a question.")
