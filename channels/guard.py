@@ -12,6 +12,10 @@ and, as a safety net, when Rasa loads this project's REST channel. It is idempot
   the person gets a kind message (and the emergency advice if the message names a
   warning sign), their message is kept in the conversation and the conversation
   stays where it was, so it resumes when the action server is back.
+* Every message is made plain first (actions/medical/characters.py), so the length check, the
+  NLU, the stored event and the engine read the same characters. A message in another language
+  gets one line in it (channels/language.py) and is kept, never read as an answer.
+* A turn the tracker store could not save is told to the person (channels/trackers.py keeps it).
 * An empty message gets a short reply and is not parsed; a turn in which the bot
   would say nothing gets a short "I didn't catch that" instead.
 * Any other failure while handling a message also gets a kind reply, never silence.

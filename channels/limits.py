@@ -9,8 +9,11 @@ guard (2,000 characters); these bound everything around it, for REST (``channels
 import json
 from typing import Any, Optional, Text
 
-# A 2,000-character message, every character escaped as \\uXXXX, fits with room for the rest.
-MAX_BODY_BYTES = 16 * 1024
+# Over the message limit a text is answered "too long" (and a warning sign in it still gets the
+# emergency advice) without being stored, so a pasted page must still arrive: 2 MB holds a
+# million characters, or 120,000 emoji escaped as JSON. What is stored around the text is
+# bounded far lower, below.
+MAX_BODY_BYTES = 2 * 1024 * 1024
 MAX_FIELDS = 8              # sender, message, metadata, and a few a client may add
 MAX_METADATA_BYTES = 2 * 1024
 MAX_METADATA_FIELDS = 20

@@ -73,6 +73,8 @@ def test_too_many_fields_or_metadata_fields_get_413(bot):
     sender = new_sender()
     assert _post(bot, {"sender": sender, "message": "hi", **{f"f{i}": 1 for i in range(20)}})[0] == 413
     assert _post(bot, {"sender": sender, "message": "hi", "metadata": {f"k{i}": 1 for i in range(50)}})[0] == 413
+    assert _post(bot, {"sender": sender, "message": "hi", "metadata": {"x": "a" * 3000}})[0] == 413
+    assert _stored_events(bot, sender) == [] or all(e["event"] != "user" for e in _stored_events(bot, sender))
     status, _, reply = _post(bot, {"sender": sender, "message": "my calf twitches", "metadata": {"page": "home"}})
     assert status == 200 and json.loads(reply), "ordinary metadata is fine"
 
