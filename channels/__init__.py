@@ -14,7 +14,8 @@ Around every channel (README, "Reliability" and "Privacy"):
   by loading ``rest``/``socketio``.
 * ``safety_net``: the replies that need neither the model nor the action server,
   including the offline red-flag check (``red_flag_reply``).
-* ``rest``, ``socketio``: Rasa's REST and socket.io channels with request checks.
+* ``rest``, ``socketio``: Rasa's REST and socket.io channels with request checks; ``limits``:
+  how much a request may carry; ``language``: one line for messages in other languages.
 * ``logs``: keeps message text out of the logs; ``forget``: deleting conversations;
   ``locks``: an atomic Redis lock store for several instances;
   ``action_server``: ``python -m channels.action_server``, the hardened action server.

@@ -37,6 +37,7 @@ def delete_conversation(store: TrackerStore, sender_id: Text) -> int:
             )
             session.commit()
         _forget_kept(store, sender_id)
+        _erase_from_the_log(store)
         return int(count)
     if isinstance(store, InMemoryTrackerStore):
         return 1 if store.store.pop(sender_id, None) is not None else 0
@@ -44,6 +45,25 @@ def delete_conversation(store: TrackerStore, sender_id: Text) -> int:
     if redis is not None:  # RedisTrackerStore
         return int(redis.delete(getattr(store, "key_prefix", "") + sender_id))
     raise NotImplementedError(f"Cannot delete from a {type(store).__name__}")
+
+
+CHECKPOINT_TRIES = 5
+
+
+def _erase_from_the_log(store: SQLTrackerStore) -> None:
+    """SQLite in WAL mode keeps the deleted rows' pages in its write-ahead log until later writes
+    overwrite it; a checkpoint copies the log into the database (where secure_delete has zeroed
+    them, channels/trackers.py) and empties it. A reader in the way makes it fail: tried again,
+    and an error if the deleted text is still on disk after that."""
+    if store.engine.url.get_backend_name() != "sqlite":
+        return
+    for attempt in range(CHECKPOINT_TRIES):
+        with store.engine.connect() as connection:
+            busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()[0]
+        if not busy:
+            return
+        time.sleep(0.05 * (attempt + 1))
+    raise RuntimeError("the write-ahead log could not be emptied after a deletion")
 
 
 def _forget_kept(store: TrackerStore, sender_id: Text) -> None:
@@ -76,6 +96,8 @@ def purge_older_than(store: TrackerStore, days: float, now: Optional[float] = No
             session.commit()
         for sender in old:
             _forget_kept(store, sender)
+        if old:
+            _erase_from_the_log(store)
         return len(old)
     if isinstance(store, InMemoryTrackerStore):
         old = []

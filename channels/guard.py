@@ -12,6 +12,10 @@ and, as a safety net, when Rasa loads this project's REST channel. It is idempot
   the person gets a kind message (and the emergency advice if the message names a
   warning sign), their message is kept in the conversation and the conversation
   stays where it was, so it resumes when the action server is back.
+* Every message is made plain first (actions/medical/characters.py), so the length check, the
+  NLU, the stored event and the engine read the same characters. A message in another language
+  gets one line in it (channels/language.py) and is kept, never read as an answer.
+* A turn the tracker store could not save is told to the person (channels/trackers.py keeps it).
 * An empty message gets a short reply and is not parsed; a turn in which the bot
   would say nothing gets a short "I didn't catch that" instead.
 * Any other failure while handling a message also gets a kind reply, never silence.
@@ -36,7 +40,9 @@ from functools import wraps
 from inspect import isawaitable
 from typing import Any, Dict, List, Optional, Text
 
+from actions.medical.characters import plain
 from channels import logs, safety_net
+from channels.language import other_language_reply
 
 logger = logging.getLogger(__name__)
 
@@ -96,18 +102,69 @@ def _rewound(tracker: Any, count: int) -> Any:
     return rewound
 
 
+async def _reply_and_keep(self: Any, message: Any, tracker: Any, replies: List[Text]) -> None:
+    """Ends the turn with `replies` and no action: the conversation stays where it was (the
+    interview question still open), with the message and the replies saved."""
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME
+    from rasa.shared.core.events import ActionExecuted, BotUttered
+
+    for reply in replies:
+        tracker.update(BotUttered(reply))
+    tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+    await _say(message.output_channel, message.sender_id, replies)
+    await _save(self, message, tracker)
+
+
+async def _save(self: Any, message: Any, tracker: Any) -> None:
+    """Saves the turn; if the store could not (channels/trackers.py keeps it in memory, to write
+    with the next turn), the person is told plainly."""
+    from rasa.shared.core.events import BotUttered
+    from channels.forget import base_store
+
+    try:
+        await self.save_tracker(tracker)
+    except Exception as save_error:
+        logger.error("Could not save the conversation (%s).", type(save_error).__name__)
+    not_saved = getattr(base_store(self.tracker_store), "take_not_saved", None)
+    if not_saved is not None and not_saved(tracker.sender_id):
+        tracker.update(BotUttered(safety_net.NOT_SAVED))  # part of the backlog the store keeps
+        await _say(message.output_channel, message.sender_id, [safety_net.NOT_SAVED])
+
+
+async def _forget(self: Any, message: Any, sender_id: Text) -> None:
+    """Deletes the conversation the person asked to delete; a failed deletion is said, and the
+    assistant's "Done" withdrawn where the reply has not gone out yet (REST)."""
+    from channels.forget import delete_conversation
+
+    try:
+        deleted = await asyncio.get_running_loop().run_in_executor(
+            None, delete_conversation, self.tracker_store, sender_id)
+    except Exception as e:
+        logger.error("Could not delete a conversation on request (%s); the person was told.",
+                     type(e).__name__)
+        collected = _collected(message)
+        if collected is not None:
+            collected[:] = [m for m in collected if "deleted" not in (m.get("text") or "")]
+        await _say(message.output_channel, message.sender_id, [safety_net.DELETE_FAILED])
+        return
+    logger.info("Deleted a conversation on request (%d stored events).", deleted)
+
+
 async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, Any]]]:
     """MessageProcessor.handle_message with the limits and fallbacks above."""
-    from rasa.shared.core.constants import ACTION_LISTEN_NAME
     from rasa.shared.core.events import ActionExecuted, BotUttered
 
     text = message.text
     if text is not None and not isinstance(text, str):
         await _say(message.output_channel, message.sender_id, [safety_net.NOT_TEXT])
         return _collected(message)
+    if text:
+        logs.remember(text)
+        # Everything after this (the length check, the NLU, the stored event, the engine on the
+        # action server) reads the same plain characters: no hidden soft hyphen splits a word.
+        text = message.text = plain(text)
     limit = max_message_chars()
     if text and len(text) > limit:
-        logs.remember(text)
         logger.info("A message of %d characters was not read (limit %d).", len(text), limit)
         await _say(message.output_channel, message.sender_id, safety_net.too_long_reply(text, limit))
         return _collected(message)
@@ -115,6 +172,7 @@ async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, An
         await _say(message.output_channel, message.sender_id, [safety_net.EMPTY])
         return _collected(message)
     logs.remember(text)
+    other_language = other_language_reply(text, safety_net.EMERGENCY_ADVICE)
 
     turn: Dict[Text, Any] = {"failed": None}
     token = _TURN.set(turn)
@@ -126,6 +184,10 @@ async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, An
         if last is not None and last < PROCESS_START and _had_a_conversation(tracker, started):
             tracker.update(BotUttered(safety_net.WELCOME_BACK))
             await _say(message.output_channel, message.sender_id, [safety_net.WELCOME_BACK])
+        if other_language:
+            # kept in the conversation, never read as an answer ("no puedo..." is not a "no")
+            await _reply_and_keep(self, message, tracker, other_language)
+            return _collected(message)
         # If an action fails, the conversation up to here is saved: rebuilt only then (a copy on
         # every turn replayed every event of the conversation).
         before, count_before = tracker, len(tracker.events)
@@ -138,26 +200,17 @@ async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, An
             tracker.update(BotUttered(safety_net.NOTHING_TO_SAY))
             await _say(message.output_channel, message.sender_id, [safety_net.NOTHING_TO_SAY])
         await self.run_anonymization_pipeline(tracker)
-        await self.save_tracker(tracker)
+        await _save(self, message, tracker)
         if any(isinstance(e, ActionExecuted) and e.action_name == FORGET_ACTION for e in new_events):
-            from channels.forget import delete_conversation
-
-            deleted = delete_conversation(self.tracker_store, tracker.sender_id)
-            logger.info("Deleted a conversation on request (%d stored events).", deleted)
+            await _forget(self, message, tracker.sender_id)
     except ActionServerUnavailable as e:
         replies = safety_net.action_server_down_reply(text)
         logger.warning("The action server failed during '%s'; the person was told and the "
                        "conversation kept where it was.", e)
         if before is not None:
-            before = _rewound(before, count_before)
-            for reply in replies:
-                before.update(BotUttered(reply))
-            before.update(ActionExecuted(ACTION_LISTEN_NAME))
-            try:
-                await self.save_tracker(before)
-            except Exception as save_error:
-                logger.error("Could not save the conversation (%s).", type(save_error).__name__)
-        await _say(message.output_channel, message.sender_id, replies)
+            await _reply_and_keep(self, message, _rewound(before, count_before), replies)
+        else:
+            await _say(message.output_channel, message.sender_id, replies)
     except Exception as e:
         logger.error("Handling a message failed (%s); the person got a kind reply.",
                      type(e).__name__, exc_info=True)
@@ -184,8 +237,9 @@ def _patch_processor() -> None:
     @wraps(original_parse)
     async def parse_message(self: Any, message: Any, *args: Any, **kwargs: Any) -> Dict[Text, Any]:
         limit = max_message_chars()
-        if isinstance(message.text, str) and len(message.text) > limit:
-            message.text = message.text[:limit]  # the NLU never reads more
+        if isinstance(message.text, str):
+            # the HTTP API's /model/parse reads what a conversation would: plain, and no more
+            message.text = plain(message.text[:limit * 2])[:limit]
         return await original_parse(self, message, *args, **kwargs)
 
     MessageProcessor.handle_message = handle_message

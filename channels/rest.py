@@ -13,6 +13,7 @@
   ``python -m channels.server``.
 """
 
+import json
 import logging
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -22,7 +23,7 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from channels import guard
+from channels import guard, limits
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,36 @@ def check_sender(sender: Any) -> Optional[Text]:
     return None
 
 
+async def _read_at_most(request: Request, most: int) -> Optional[bytes]:
+    """The request's body, or None as soon as it is longer than `most` bytes (it is never read
+    whole into memory: the route streams)."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > most:
+        return None
+    body = bytearray()
+    while True:
+        chunk = await request.stream.read()
+        if chunk is None:
+            return bytes(body)
+        body += chunk
+        if len(body) > most:
+            return None
+
+
+async def storage_problem(request: Request) -> Optional[Text]:
+    """Why conversations cannot be stored now (a missing or unreadable database, turns waiting to
+    be written), or None; asked in a thread, as a read may wait for a lock."""
+    import asyncio
+
+    from channels.forget import base_store
+
+    agent = getattr(request.app.ctx, "agent", None)
+    health = getattr(base_store(agent.tracker_store), "health", None) if agent else None
+    if health is None:
+        return None
+    return await asyncio.get_running_loop().run_in_executor(None, health)
+
+
 class GuardedRestInput(RestInput):
     """REST input channel with request checks; see the module docstring."""
 
@@ -58,16 +89,25 @@ class GuardedRestInput(RestInput):
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> Any:
+            problem = await storage_problem(request)
+            if problem:
+                return response.json({"status": "error", "problem": problem}, status=503)
             return response.json({"status": "ok"})
 
-        @webhook.route("/webhook", methods=["POST"])
+        @webhook.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> Any:
+            raw = await _read_at_most(request, limits.MAX_BODY_BYTES)
+            if raw is None:
+                return _bad(f"the body may be at most {limits.MAX_BODY_BYTES:,} bytes", 413)
             try:
-                body = request.json
+                body = json.loads(raw)
             except Exception:
                 return _bad("the body must be JSON")
             if not isinstance(body, dict):
                 return _bad("the body must be a JSON object")
+            too_big = limits.body_problem(body)
+            if too_big:
+                return _bad(too_big, 413)
             sender, text = body.get("sender"), body.get("message", "")
             problem = check_sender(sender)
             if problem:

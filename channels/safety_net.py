@@ -8,10 +8,10 @@ needs the model or the action server.
 """
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Iterable, List, Optional, Text
 
+from actions.medical.characters import plain
 from actions.medical.lexicon import emergency_words
 from actions.medical.text import MAX_READ_CHARS
 
@@ -31,6 +31,17 @@ ACTION_SERVER_DOWN = (
     "what you told me before this message; please send it again in a minute. If you feel unwell or "
     "something feels suddenly wrong, contact a doctor or your local emergency number."
 )
+NOT_SAVED = (
+    "Please note: I couldn't save our conversation just now (a storage problem on my side). I still "
+    "have everything you told me and will keep trying to save it; nothing you say next can lower "
+    "the advice I've given."
+)
+DELETE_FAILED = (
+    "I'm sorry: I could not delete this conversation just now, so it is still stored. Please ask "
+    "me again in a minute (\"delete my conversation\")."
+)
+TOO_MUCH_DATA = ("Sorry, that message came with more data than I can take, so I didn't read it. "
+                 "Could you send just what you want to say?")
 NOT_TEXT = "Sorry, I can only read text messages. Could you type what is happening?"
 NOTHING_TO_SAY = ("Sorry, I didn't catch that. You can tell me about the twitch, spasm or cramp "
                   "(where it is and how long you've had it), or ask me a question.")
@@ -40,9 +51,7 @@ WELCOME_BACK = (
     "carry on where we were."
 )
 
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-# Control and zero-width characters (C speed, one pass; no backtracking in either pattern).
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Control characters (C speed, one pass; no backtracking).
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SPACES = re.compile(r"\s+")
 
@@ -55,10 +64,11 @@ def emergency_phrases() -> List[Text]:
 
 
 def normalise(text: Text) -> Text:
-    """Lower case, no apostrophes ("can't" -> "cant", as the lexicon writes it), no zero-width or
-    control characters, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower().replace("'", "")
-    text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
+    """Plain characters (actions/medical/characters.py, as the engine reads them), lower case, no
+    apostrophes ("can't" -> "cant", as the lexicon writes it), no control characters, single
+    spaces."""
+    text = plain(text).lower().replace("'", "")
+    text = _CONTROL.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
 

@@ -23,7 +23,7 @@ Everything else (signature check, DMs, mentions, buttons as blocks) is Rasa's ow
 from collections import OrderedDict
 from http import HTTPStatus
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
@@ -48,8 +48,31 @@ def _normalise_base_url(url: Optional[Text]) -> Text:
     return url if url.endswith("/") else url + "/"
 
 
+def escape_mrkdwn(text: Text) -> Text:
+    """Slack's escaping of &, < and >: the person's words quoted in a reply can never become a
+    mention (<!channel>, <@U123>) or a link. The assistant's own replies use no <...> markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_blocks(value: Any) -> Any:
+    """A Slack message (text, blocks, elements) with every mrkdwn text escaped; plain_text is
+    never parsed by Slack, so it is left as it is."""
+    if isinstance(value, list):
+        return [escape_blocks(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    escaped = {key: escape_blocks(item) for key, item in value.items()}
+    if isinstance(value.get("text"), str) and value.get("type", "mrkdwn") == "mrkdwn":
+        escaped["text"] = escape_mrkdwn(value["text"])
+    return escaped
+
+
 class ConfigurableSlackBot(SlackBot):
-    """Rasa's Slack output channel, talking to a configurable Web API URL."""
+    """Rasa's Slack output channel, talking to a configurable Web API URL, every text escaped."""
+
+    async def _post_message(self, channel: Text, **kwargs: Any) -> None:
+        """Every message Rasa sends to Slack goes through here: text, buttons, custom blocks."""
+        await super()._post_message(channel, **escape_blocks(kwargs))
 
     def __init__(
         self,

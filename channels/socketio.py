@@ -26,7 +26,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from channels import guard, safety_net
+from channels import guard, limits, safety_net
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +73,8 @@ class GuardedSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = super().blueprint(on_new_message)
         sio = self.sio
+        # one socket.io packet at most this big (engine.io's default is 1 MB)
+        sio.eio.max_http_buffer_size = limits.MAX_BODY_BYTES
 
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: Text, environ: Dict, auth: Optional[Dict] = None) -> bool:
@@ -109,6 +111,9 @@ class GuardedSocketIOInput(SocketIOInput):
                                                safety_net.NOT_TEXT)
                 return
             metadata = data.get(self.metadata_key)
+            if len(data) > limits.MAX_FIELDS or limits.metadata_problem(metadata):
+                await output.send_text_message(sender_id, safety_net.TOO_MUCH_DATA)
+                return
             await on_new_message(UserMessage(
                 text, output, sender_id, input_channel=self.name(),
                 metadata=metadata if isinstance(metadata, dict) else None))

@@ -26,7 +26,7 @@ Buttons already become inline keyboards in Rasa's ``TelegramOutput``.
 import asyncio
 import hmac
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from aiogram.bot.api import Methods, TelegramAPIServer
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -51,6 +51,42 @@ def chat_id(recipient_id: Text) -> Text:
     return recipient_id
 
 
+# Telegram refuses a message over 4,096 characters (counted in UTF-16 units), on every retry: a
+# long doctor's summary got "something went wrong". Parts stay under this, split between lines.
+MAX_MESSAGE_UNITS = 4000
+
+
+def _units(text: Text) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_message(text: Text, most: int = MAX_MESSAGE_UNITS) -> List[Text]:
+    """`text` in parts of at most `most` UTF-16 units, split at line ends (the card's HTML tags
+    never span a line), a line longer than that at its last space that fits."""
+    parts: List[Text] = []
+    current = ""
+    for line in text.split("\n"):
+        while _units(line) > most:
+            cut = most
+            while _units(line[:cut]) > most:
+                cut -= 1
+            space = line.rfind(" ", 0, cut)
+            cut = space if space > most // 2 else cut
+            parts, current = _flush(parts, current), ""
+            parts.append(line[:cut])
+            line = line[cut:].lstrip(" ")
+        joined = f"{current}\n{line}" if current else line
+        if current and _units(joined) > most:
+            parts, current = _flush(parts, current), line
+        else:
+            current = joined
+    return _flush(parts, current) or [text]
+
+
+def _flush(parts: List[Text], current: Text) -> List[Text]:
+    return parts + [current] if current.strip() else parts
+
+
 class ConfigurableTelegramOutput(TelegramOutput):
     """Rasa's Telegram output bound to a chosen Bot API server."""
 
@@ -67,6 +103,15 @@ class ConfigurableTelegramOutput(TelegramOutput):
 
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         await super().send_response(chat_id(recipient_id), message)
+
+    async def send_message(self, chat: Any, text: Text, *args: Any, **kwargs: Any) -> Any:
+        """Every text Rasa sends to Telegram, in parts that Telegram accepts; buttons go with the
+        last part."""
+        *first, last = split_message(text)
+        earlier = {key: value for key, value in kwargs.items() if key != "reply_markup"}
+        for part in first:
+            await super().send_message(chat, part, *args, **earlier)
+        return await super().send_message(chat, last, *args, **kwargs)
 
     async def set_webhook(self, url: Text, *args: Any, **kwargs: Any) -> bool:
         # aiogram 2.15 predates `secret_token` (Bot API 6.1), so call the method

@@ -9,10 +9,15 @@ Serves exactly these, nothing else from disk:
                    minus its Google Fonts @import (no CDN)
   /lib/react.js -> webchat/node_modules/react/umd/react.production.min.js (installed
                    with rasa-webchat): builds the result card's elements (card.js)
+  /app.js       -> webchat/app.js: the page's own script (no inline script: see the CSP)
   /card.js      -> webchat/card.js: the result card and the doctor's summary in the chat
   /summary.html, /summary.js -> the printable summary for a doctor
   /config.js    -> optional runtime config; with --rasa-url (or $RASA_URL) the page
                    talks to that Rasa server instead of <same host>:5005.
+
+Every response carries a Content-Security-Policy header: scripts only from this server (no
+inline script), connections only to the Rasa server (http and ws), no framing by other sites
+(`frame-ancestors 'none'`, which a <meta> policy cannot set), nothing else from anywhere.
 """
 
 import argparse
@@ -34,6 +39,7 @@ HTML = "text/html; charset=utf-8"
 FILES = {
     "/": (HERE / "index.html", HTML),
     "/index.html": (HERE / "index.html", HTML),
+    "/app.js": (HERE / "app.js", JS),
     "/card.js": (HERE / "card.js", JS),
     "/summary.html": (HERE / "summary.html", HTML),
     "/summary.js": (HERE / "summary.js", JS),
@@ -43,6 +49,28 @@ FILES = {
         "application/javascript; charset=utf-8",
     ),
 }
+
+
+def rasa_origins(rasa_url, host_header):
+    """The Rasa server the page may connect to, over HTTP and its websocket: --rasa-url, or the
+    page's own host on port 5005 (what app.js uses by default)."""
+    from urllib.parse import urlsplit
+
+    if rasa_url:
+        parts = urlsplit(rasa_url)
+        scheme, netloc = parts.scheme or "http", parts.netloc
+    else:
+        host = urlsplit("//" + (host_header or "localhost")).hostname or "localhost"
+        scheme, netloc = "http", f"[{host}]:5005" if ":" in host else f"{host}:5005"
+    socket_scheme = "wss" if scheme == "https" else "ws"
+    return f"{scheme}://{netloc} {socket_scheme}://{netloc}"
+
+
+def content_security_policy(rasa_url, host_header):
+    return ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; font-src 'self' data:; "
+            f"connect-src {rasa_origins(rasa_url, host_header)}; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
 
 def make_handler(rasa_url):
@@ -77,6 +105,8 @@ def make_handler(rasa_url):
             # Always fresh: a stale page or bundle after an upgrade is confusing.
             self.send_header("Cache-Control", "no-cache")
             self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Content-Security-Policy",
+                             content_security_policy(rasa_url, self.headers.get("Host")))
             self.end_headers()
             if not head_only:
                 self.wfile.write(body)

@@ -21,6 +21,7 @@ import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from .characters import plain
 from .knowledge import KnowledgeBase, load
 from .text import MAX_READ_CHARS
 
@@ -87,12 +88,12 @@ class Reading:
 
 
 def normalise(text: str) -> str:
-    """Lower case, apostrophes dropped ("can't" -> "cant"), markup and emoji to spaces.
+    """Plain characters (characters.py), lower case, apostrophes dropped ("can't" -> "cant"),
+    markup and emoji to spaces.
 
     Sentence and clause marks stay: ConText needs them. Every pattern here is linear in the text.
     """
-    text = (text or "").lower().replace("’", "'").replace("‘", "'").replace("`", "'")
-    text = text.replace("'", "")
+    text = plain(text or "").lower().replace("'", "")
     text = text.replace("&", " and ").replace("\n", " . ")
     text = re.sub(r"(?<=[a-z])-(?=[a-z])", " ", text)  # "sit-up", "cross-legged" are two words
     text = re.sub(r"[^a-z0-9.,;:!?/\-–— ]+", " ", text)

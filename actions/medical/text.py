@@ -17,6 +17,8 @@ from typing import Iterable, List, Optional
 import dateparser
 from text_to_num import alpha2digit
 
+from .characters import plain
+
 # The longest message the channels accept (channels/guard.py); the engine reads no more of a text,
 # so its cost is bounded whatever it is given.
 MAX_READ_CHARS = 2000
@@ -72,7 +74,7 @@ YES_PHRASES = (
 def normalise(text: str) -> str:
     """Lowercase, drop apostrophes ("can't" -> "cant"), number words as digits ("twenty one" -> 21),
     other punctuation as spaces; single spaces only."""
-    text = (text or "")[:MAX_READ_CHARS].lower().replace("’", "'").replace("'", "")
+    text = plain((text or "")[:MAX_READ_CHARS]).lower().replace("'", "")
     text = re.sub(r"[,;:!?()]", " , ", text)  # a clause break, so "no, feeling normal" is not "no feeling"
     text = re.sub(r"[^a-z0-9.,\-–\s]", " ", text)
     text = re.sub(r"\s+", " ", text)

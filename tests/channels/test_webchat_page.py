@@ -1,0 +1,45 @@
+"""The web chat page's Content-Security-Policy (webchat/serve.py): no inline script runs,
+the page connects only to Rasa, and no other site can frame it."""
+import re
+import threading
+import urllib.request
+from http.server import ThreadingHTTPServer
+
+import pytest
+
+from tests.servers import ROOT
+
+import importlib.util
+
+_spec = importlib.util.spec_from_file_location("webchat_serve", ROOT / "webchat" / "serve.py")
+serve = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(serve)
+
+
+@pytest.fixture
+def page():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), serve.make_handler(None))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("path", ["/", "/summary.html", "/app.js"])
+def test_every_response_forbids_inline_script_framing_and_other_connections(page, path):
+    with urllib.request.urlopen(page + path) as response:
+        policy = response.headers["Content-Security-Policy"]
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["connect-src"] == "http://127.0.0.1:5005 ws://127.0.0.1:5005"
+
+
+def test_the_pages_have_no_inline_script():
+    for name in ("index.html", "summary.html"):
+        html = (ROOT / "webchat" / name).read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), name
+        assert "'unsafe-inline'" not in re.search(r"script-src[^;\"]*", html).group(0)
+
+
+def test_another_rasa_url_is_the_only_connection_allowed():
+    assert serve.rasa_origins("https://bot.example.org", "x") == "https://bot.example.org wss://bot.example.org"

@@ -1,0 +1,66 @@
+// The web chat page's own script (index.html loads it: the page's CSP allows no inline script).
+(function () {
+  var cfg = window.TWITCH_CHECK_CONFIG || {};
+  // Default: Rasa's socketio channel on the same host, port 5005.
+  var socketUrl = cfg.socketUrl ||
+    (window.location.protocol + "//" + (window.location.hostname || "localhost") + ":5005");
+  var status = document.getElementById("connection");
+  function setStatus(text, down) { status.textContent = text; status.className = down ? "down" : ""; }
+
+  // Colour-code a plain-text message that states the triage level (the fallback when
+  // the assessment comes as text, not as a card).
+  // The assessment opens with a badge such as "🟡 SEE A DOCTOR: ..."; a
+  // "Triage level: see a doctor" sentence is recognised too.
+  var LEVELS = [
+    ["emergency", /^\W*EMERGENCY\b/, /triage level\W+emergency/i],
+    ["urgent", /^\W*URGENT\b/, /triage level\W+urgent/i],
+    ["see_doctor", /^\W*SEE A DOCTOR\b/, /triage level\W+see[ _-]?(a )?doctor/i],
+    ["self_care", /^\W*SELF-CARE\b/, /triage level\W+self[ _-]?care/i]
+  ];
+  function markTriage(root) {
+    root.querySelectorAll(".rw-response:not(.tc-checked)").forEach(function (el) {
+      var text = (el.textContent || "").trim();
+      if (!text) return;  // not rendered yet; look again on the next change
+      el.classList.add("tc-checked");
+      for (var i = 0; i < LEVELS.length; i++) {
+        if (LEVELS[i][1].test(text) || LEVELS[i][2].test(text)) {
+          el.classList.add("tc-triage", "tc-" + LEVELS[i][0]);
+          return;
+        }
+      }
+    });
+  }
+  // Phone: the notice shows the emergency line and one short line; "more" opens the rest.
+  var notice = document.getElementById("notice"), toggle = document.getElementById("notice-toggle");
+  toggle.addEventListener("click", function () {
+    var open = notice.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    toggle.textContent = open ? "less" : "more";
+  });
+
+  var chat = document.getElementById("chat");
+  new MutationObserver(function () { markTriage(chat); })
+    .observe(chat, { childList: true, subtree: true });
+
+  WebChat.default({
+    socketUrl: socketUrl,
+    socketPath: "/socket.io/",
+    initPayload: "/greet",
+    title: "Twitch Check",
+    subtitle: "Information, not a diagnosis",
+    inputTextFieldHint: "Type your answer…",
+    embedded: true,
+    withRules: false,            // Botfront-only feature
+    hideWhenNotConnected: false, // show the chat (and the status line) even if Rasa is down
+    showMessageDate: false,
+    params: { storage: "local" }, // keep the conversation across reloads
+    customMessageDelay: function () { return 300; },
+    // The result card and the doctor's summary (card.js).
+    customComponent: window.TwitchCheck.customComponent,
+    onSocketEvent: {
+      connect: function () { window.TwitchCheck.connected(); setStatus("Connected."); },
+      disconnect: function () { setStatus("Connection lost, retrying…", true); },
+      connect_error: function () { setStatus("Cannot reach Twitch Check at " + socketUrl + ", retrying…", true); }
+    }
+  }, chat);
+})();
