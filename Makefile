@@ -53,6 +53,11 @@ $(SPACY_MODEL)/meta.json: nlp/build_spacy_pipeline.py $(KNOWLEDGE) $(VENV)/.inst
 
 spacy: $(SPACY_MODEL)/meta.json
 
+# The learned layer (README, "The learned layer"): trained on the blind corpus, seeded, about a minute.
+SUSPICION := build/suspicion/model.joblib
+$(SUSPICION): nlp/suspicion.py nlp/corpus_scores.py actions/medical/suspect.py $(wildcard nlp/corpus/*.tsv) $(KNOWLEDGE) data/nlu.yml $(VENV)/.installed
+	$(PY) -m nlp.suspicion train build/suspicion
+
 # Trains only when the training data, domain or config changed. SpacyNLP loads the spaCy pipeline
 # from build/ at run time, so a lexicon change rebuilds that pipeline without retraining.
 # Rasa's fine-grained cache (.rasa/cache, kept between runs) retrains only the parts whose inputs
@@ -60,10 +65,10 @@ spacy: $(SPACY_MODEL)/meta.json
 $(MODEL): $(TRAIN_INPUTS) $(VENV)/.installed | $(SPACY_MODEL)/meta.json
 	$(RASA) train --fixed-model-name twitch_check --out models
 
-train: $(MODEL)
+train: $(MODEL) $(SUSPICION)
 
 # What running the assistant needs: the trained model and the current spaCy pipeline.
-BOT := $(MODEL) $(SPACY_MODEL)/meta.json
+BOT := $(MODEL) $(SPACY_MODEL)/meta.json $(SUSPICION)
 
 chat: $(BOT)
 	@scripts/chat.sh
@@ -75,7 +80,7 @@ serve: $(BOT) $(WEBCHAT) $(ACTIVE_CREDENTIALS)
 serve-scale: $(BOT) $(WEBCHAT) $(ACTIVE_CREDENTIALS)
 	@SCALE=1 scripts/serve.sh $(ACTIVE_CREDENTIALS)
 
-unit: install
+unit: install $(SUSPICION)
 	$(PY) -m pytest tests/unit tests/channels -q -p no:cacheprovider
 
 e2e: $(BOT) install $(CHROMIUM)
@@ -96,6 +101,7 @@ nlu-test: $(BOT)
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/test_nlu.yml --out $(RESULTS)/nlu
 	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu/test_nlu_blind.yml --out $(RESULTS)/nlu-blind
 	$(PY) -m tests.eval.nlu_scores $(RESULTS)
+	$(PY) -m nlp.suspicion score build/suspicion | tee $(RESULTS)/learned_layer.txt
 
 # Simulated people from tests/vignettes talk to the running servers; fails below the targets.
 eval: $(BOT)

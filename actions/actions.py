@@ -7,12 +7,12 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import result as shown
-from .interview import (corrected_topics, is_correction, is_digression, is_new_complaint, is_small_talk, looks_like_a_complaint, only_asks,
+from .interview import (CONFIRM, confirm_question, suspicion, corrected_topics, is_correction, is_digression, is_new_complaint, is_small_talk, looks_like_a_complaint, only_asks,
                         pending_warning_topics, plan, progress, question_text, topics_answered_by, understood)
 from .medical import text as parse
 from .medical import reader
 from .medical.assessment import TOP_CAUSES, assess, explain_cause, safe_advice
-from .medical.knowledge import LEVELS, TOPICS, load
+from .medical.knowledge import CONFIRMED, LEVELS, TOPICS, load
 from .result import SHORT_REMINDER
 
 
@@ -61,7 +61,9 @@ def remarks(tracker: Tracker) -> List[str]:
 
 
 def answers(tracker: Tracker) -> Dict[str, Optional[str]]:
-    return {topic: tracker.get_slot(topic) for topic in TOPICS}
+    """The answers per topic, and each confirmation as CONFIRMED + concept."""
+    confirmations = {f"{CONFIRMED}{concept}": said for concept, said in (tracker.get_slot("confirmations") or {}).items()}
+    return {**{topic: tracker.get_slot(topic) for topic in TOPICS}, **confirmations}
 
 
 def current_assessment(tracker: Tracker):
@@ -142,7 +144,7 @@ class ValidateTwitchForm(FormValidationAction):
             # Only when there is something to ask: a warning sign goes straight to the advice.
             dispatcher.utter_message(text=load().conversation["interview"]["start"])
         result = events + await super().run(dispatcher, tracker, domain)
-        self._ask_next(dispatcher, tracker, result)
+        result += self._ask_next(dispatcher, tracker, result)
         # Rasa lets a rule take over ("stop", "delete my conversation") only when the form set no
         # slot: the reading is kept then by the next action, never by itself blocking that.
         if any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in result):
@@ -150,17 +152,17 @@ class ValidateTwitchForm(FormValidationAction):
         return result
 
     @staticmethod
-    def _ask_next(dispatcher, tracker: Tracker, result: List[Dict[Text, Any]]) -> None:
+    def _ask_next(dispatcher, tracker: Tracker, result: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
         """Asks the question the form goes on to, here rather than in an action_ask_<topic> that
         Rasa would call next (one call to the action server fewer per answer). Rasa asks nothing
         itself when the domain has no action_ask_ or utter_ask_ for a slot."""
         slots = [e for e in result if e.get("event") == "slot"]
         topic = next((e["value"] for e in reversed(slots) if e["name"] == "requested_slot"), None)
         if not topic or any(e.get("event") == "active_loop" and not e.get("name") for e in result):
-            return
+            return []
         for event in slots:
             tracker.slots[event["name"]] = event["value"]
-        ask(dispatcher, tracker, topic)
+        return ask(dispatcher, tracker, topic)
 
     @staticmethod
     def _answer_digression(dispatcher, tracker: Tracker, requested: str) -> List[Dict[Text, Any]]:
@@ -195,6 +197,11 @@ class ValidateTwitchForm(FormValidationAction):
             dispatcher.utter_message(text=load().advice["unclear_answer"])
             return {topic: None, "unclear_topic": topic}
         asked = list(tracker.get_slot("asked_topics") or [])
+        if topic == CONFIRM:
+            # Kept per concept; the slot is emptied so that the next suspicion, if any, is asked.
+            concept = tracker.get_slot("confirming") or (suspicion(answers(tracker), remarks(tracker)) or (None,))[0]
+            kept = {**(tracker.get_slot("confirmations") or {}), concept: said} if concept else tracker.get_slot("confirmations")
+            return {CONFIRM: None, "confirmations": kept, "confirming": None, "asked_topics": asked + [topic], "unclear_topic": None}
         return {topic: said, "asked_topics": asked + [topic], "unclear_topic": None}
 
 
@@ -538,9 +545,10 @@ class ActionDoctorSummary(Action):
         return []
 
 
-def ask(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> None:
+def ask(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> List[Dict[Text, Any]]:
     """The interview question for one topic, with how far the interview has got and yes/no
-    buttons where they fit."""
+    buttons where they fit. A confirmation says which suspected sign it asks about (slot
+    `confirming`), so its answer is kept for that sign."""
     question = load().conversation["questions"][topic]
     buttons = [{"title": title, "payload": payload} for title, payload in question.get("buttons", [])]
     notes = remarks(tracker)
@@ -548,7 +556,13 @@ def ask(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> None:
     n, total = progress(answers(tracker), notes, tracker.get_slot("asked_topics") or [],
                         stopping=bool(tracker.get_slot("stopping")))
     counter = load().conversation["progress"].format(n=n, total=total)
-    dispatcher.utter_message(text=f"{counter}: {question_text(topic, said)}", buttons=buttons)
+    text, events = question_text(topic, said), []
+    if topic == CONFIRM:
+        concept, quote = suspicion(answers(tracker), notes) or (None, None)
+        if concept:
+            text, events = confirm_question(concept, quote, said), [SlotSet("confirming", concept)]
+    dispatcher.utter_message(text=f"{counter}: {text}", buttons=buttons)
+    return events
 
 
 class ActionNotUnderstood(OutsideInterview):

@@ -10,7 +10,8 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .medical import text as parse
 from .medical.detect import detect
-from .medical.knowledge import TOPICS, WARNING_TOPICS, KnowledgeBase, load
+from .medical.knowledge import CONFIRMED, TOPICS, WARNING_TOPICS, KnowledgeBase, load
+from .medical.suspect import pending
 from .medical.patient import Patient, read_patient
 from .medical.triage import triage
 
@@ -24,6 +25,8 @@ QUESTION_ORDER = (
 LAST_QUESTION = "anything_else"
 # Asked first, as NHS 111 online does: the universal emergency signs, whatever the complaint.
 SCREEN = "emergency_signs"
+# A warning sign the learned layer suspects is asked about before anything else (suspect.py).
+CONFIRM = "confirm"
 MAX_ASKED = MAX_QUESTIONS + 1
 CRAMP_FINDINGS = {"symptom_cramp", "symptom_spasm"}
 FLUID_FINDINGS = CRAMP_FINDINGS | {"strenuous_exercise", "heat_exposure", "heavy_sweating", "vomiting_diarrhoea"}
@@ -139,13 +142,29 @@ def _plan_once(answers: Tuple, notes: Tuple, asked: Tuple, stopping: bool, _toda
 def _plan(answers: Mapping[str, Optional[str]], notes: Sequence[str], asked: Sequence[str],
           kb: Optional[KnowledgeBase], stopping: bool) -> List[str]:
     kb = kb or load()
-    found = set(detect(answers, notes, kb))
+    evidence = detect(answers, notes, kb)
+    found = set(evidence)
     if _interview_over(found):
         return []
+    if suspicion(answers, notes, evidence):
+        return [CONFIRM] + _plan_topics(answers, asked, found, stopping, notes, kb)
+    return _plan_topics(answers, asked, found, stopping, notes, kb)
+
+
+def suspicion(answers: Mapping[str, Optional[str]], notes: Sequence[str], evidence=None):
+    """(concept, quote) of the first warning sign the learned layer suspects in what was said and
+    the lexicon did not confirm, not yet asked about; None when there is none."""
+    asked = {k[len(CONFIRMED):]: v for k, v in answers.items() if k.startswith(CONFIRMED) and v}
+    said = [*notes, *(v for k, v in answers.items() if v and not k.startswith(CONFIRMED) and k != CONFIRM)]
+    return pending(said, evidence if evidence is not None else detect(answers, notes), asked)
+
+
+def _plan_topics(answers, asked, found, stopping, notes, kb) -> List[str]:
     if stopping:
         return [t for t in QUESTION_ORDER if answers.get(t) or t in asked or t in WARNING_TOPICS]
-    # The open last question and the emergency screen are outside the budget: neither is ever dropped.
-    topics, budget = [], MAX_QUESTIONS - 1 - len(set(asked) - {LAST_QUESTION, SCREEN})
+    # The open last question and the safety questions (the screen, a confirmation) are outside the
+    # budget: none is ever dropped.
+    topics, budget = [], MAX_QUESTIONS - 1 - len(set(asked) - {LAST_QUESTION, SCREEN, CONFIRM})
     patient = read_patient([*notes, *(a for a in answers.values() if a)])
     for topic in QUESTION_ORDER:
         if answers.get(topic) or topic in asked:
@@ -185,6 +204,13 @@ def _place_word(said: Sequence[str]) -> Optional[tuple]:
             if word and place != "all_over":
                 return place, word
     return None
+
+
+def confirm_question(concept: str, quote: str, said: Sequence[str]) -> str:
+    """ "You said “legs like jelly”: are your muscles weak...?", worded for whom it is about."""
+    ask = load().concepts["warning_signs"][concept]["ask"]
+    template = load().conversation["questions"][CONFIRM]["text"]
+    return for_person(template.format(quote=quote, ask=ask[0].upper() + ask[1:]), read_patient(said))
 
 
 def question_text(topic: str, said: Sequence[str]) -> str:
@@ -249,7 +275,7 @@ def pending_warning_topics(answers: Mapping[str, Optional[str]], notes: Sequence
                            asked: Sequence[str] = ()) -> List[str]:
     """Warning-sign questions still to ask. No assessment below urgent is given while any remain,
     whatever the NLU made of the last message (a misread correction, greeting, "stop")."""
-    return [t for t in plan(answers, notes, asked, stopping=True) if t in WARNING_TOPICS and not answers.get(t)]
+    return [t for t in plan(answers, notes, asked, stopping=True) if t in (*WARNING_TOPICS, CONFIRM) and not answers.get(t)]
 
 
 # --- what a message in the middle of the interview is: an answer, a correction, or an aside ---

@@ -1,7 +1,7 @@
 """How well the lexicon reads the blind corpus (nlp/corpus): recall and precision per concept.
 
 Each clause is read on its own as a remark (actions.medical.detect, the engine's own reading). A
-clause labelled concept=present is a hit when one of the concept's findings (concepts.yml) is
+clause labelled concept=present is a hit when one of the concept's findings (knowledge/concepts.yml) is
 present; one labelled absent / past / hypothetical / other / figurative is a false alarm when one
 is. `python -m nlp.corpus_scores [--set heldout|train]` prints the table, warning signs first.
 """
@@ -12,17 +12,17 @@ from collections import Counter
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-import yaml
-
 from actions.medical.detect import detect
+from actions.medical.knowledge import load
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 SETS = {"heldout": ["heldout_d.tsv"], "train": ["train_a.tsv", "train_b.tsv", "train_c.tsv"]}
 
 
 def concepts() -> Tuple[Dict[str, List[str]], List[str]]:
-    spec = yaml.safe_load((CORPUS / "concepts.yml").read_text())
-    return {**spec["warning_signs"], **spec["other"]}, list(spec["warning_signs"])
+    """concept -> the findings it shows (actions/knowledge/concepts.yml), and the warning signs."""
+    spec = load().concepts
+    return ({c: s["findings"] for group in spec.values() for c, s in group.items()}, list(spec["warning_signs"]))
 
 
 def clauses(names: List[str]) -> List[Tuple[str, Dict[str, str]]]:

@@ -18,7 +18,7 @@ import re
 from typing import Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 from . import text as parse
-from .knowledge import WARNING_TOPICS, KnowledgeBase, load
+from .knowledge import CONFIRMED, WARNING_TOPICS, KnowledgeBase, load
 from .patient import read_patient
 from .reader import read
 
@@ -47,7 +47,8 @@ class _Found:
 
 
 def _messages(answers: Mapping[str, Optional[str]], notes: Sequence[str]) -> List[Tuple[Optional[str], str]]:
-    said = [(topic, text) for topic, text in answers.items() if text]
+    # An answer to a confirmation question is read like a remark: its yes or no is for the concept.
+    said = [(None if topic.startswith(CONFIRMED) else topic, text) for topic, text in answers.items() if text]
     return said + [(None, note) for note in notes if note and note.strip()]
 
 
@@ -170,6 +171,23 @@ def _drop_unpaired(kb: KnowledgeBase, found: _Found) -> None:
             del found.evidence[finding.id]
 
 
+def _read_confirmations(answers, kb: KnowledgeBase, found: _Found) -> None:
+    """The answer to "You said 'legs like jelly': are your muscles weak...?" decides: yes shows the
+    concept's first finding, no denies it, not sure keeps it unknown (never reassuring)."""
+    for key, said in answers.items():
+        if not key.startswith(CONFIRMED) or not said:
+            continue
+        finding = kb.concepts["warning_signs"][key[len(CONFIRMED):]]["findings"][0]
+        verdict = parse.yes_no_unknown(said) or ("yes" if parse.AFFIRMING.search(parse.normalise(said)) else None)
+        if verdict == "yes":
+            found.add(finding, said)
+        elif verdict == "no":
+            found.denied.add(finding)
+        else:
+            found.unknown.add(finding)
+            found.add("unsure_warning_sign", said)
+
+
 def _fit_to_patient(answers, notes, kb: KnowledgeBase, found: _Found) -> None:
     """Findings that cannot apply to this patient are dropped ("I'm a man!" is not a pregnancy);
     their age group is added, for the rules to read."""
@@ -202,6 +220,7 @@ def detect(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (), kb: 
     verdicts = {topic: _verdict(topic, said, kb) for topic, said in answers.items() if said}
     _read_words(_messages(answers, notes), verdicts, kb, found)
     _read_answers(answers, verdicts, kb, found)
+    _read_confirmations(answers, kb, found)
     _drop_unpaired(kb, found)
     _fit_to_patient(answers, notes, kb, found)
     _never_reassuring(answers, verdicts, kb, found)

@@ -11,8 +11,11 @@ LEVELS = ("emergency", "urgent", "see_doctor", "self_care")  # most urgent first
 TOPICS = (
     "symptom_type", "location", "duration", "frequency", "multiple_areas", "caffeine", "alcohol",
     "hydration", "sleep", "stress", "exercise", "medications", "injury", "pregnancy", "conditions",
-    "diet", "pain", "weakness", "numbness", "wasting", "bulbar", "emergency_signs", "anything_else",
+    "diet", "pain", "weakness", "numbness", "wasting", "bulbar", "emergency_signs", "anything_else", "confirm",
 )
+# `confirm` asks about a warning sign the learned layer suspects (suspect.py); its answers are kept
+# per concept, as answers to CONFIRMED + concept.
+CONFIRMED = "confirm:"
 WARNING_TOPICS = ("emergency_signs", "weakness", "numbness", "wasting", "bulbar")
 
 
@@ -80,6 +83,7 @@ class KnowledgeBase:
     advice: dict
     conversation: dict  # questions and fixed replies (questions.yml)
     lexicon: dict       # the words for every finding, place and context cue (lexicon.yml)
+    concepts: dict = field(default_factory=dict)  # the blind corpus's concepts (concepts.yml)
 
     def source_names(self, ids) -> List[str]:
         return [self.sources[i]["short"] for i in ids]
@@ -109,6 +113,7 @@ def load() -> KnowledgeBase:
         advice=_read("advice.yml"),
         conversation=_read("questions.yml"),
         lexicon=_read("lexicon.yml"),
+        concepts=_read("concepts.yml"),
     )
     check(kb)
     return kb
@@ -156,6 +161,12 @@ def check(kb: KnowledgeBase) -> None:
     problems += [f"lexicon: {fid} has an unknown kind" for fid, spec in lexicon["findings"].items()
                  if spec.get("kind", "symptom") not in ("symptom", "state", "condition")]
     problems += _check_replies(kb)
+    for group in ("warning_signs", "other"):
+        for concept, spec in kb.concepts[group].items():
+            problems += [f"concepts: {concept}: unknown finding {f}" for f in spec["findings"] if f not in kb.findings]
+            problems += [f"concepts: {concept}: unknown key {k}" for k in spec if k not in ("findings", "ask")]
+            if group == "warning_signs" and "ask" not in spec:
+                problems.append(f"concepts: warning sign {concept} has no question (ask)")
     if problems:
         raise KnowledgeError("; ".join(problems))
 

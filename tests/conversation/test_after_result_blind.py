@@ -23,7 +23,7 @@ def to_the_result(bot, person: dict) -> str:
         state = slots(bot, sender)
         if state.get("triage_level") or not state.get("requested_slot"):
             break
-        say(bot, sender, answer(person, state["requested_slot"]))
+        say(bot, sender, answer(person, state["requested_slot"], state.get("confirming")))
     assert slots(bot, sender).get("triage_level"), "the interview reached a result"
     return sender
 

@@ -62,7 +62,7 @@ def talk(bot: Bot, vignette: dict) -> dict:
             say(bot, sender, said["say"])
             continue
         asked.append(topic)
-        say(bot, sender, answer(person, topic))
+        say(bot, sender, answer(person, topic, state.get("confirming")))
     # What they meant to say but the interview ended first is said after the result, as a person
     # would ("her wee is dark brown, is that related??"): the result must take it in.
     for at in sorted(a for a in interjections if a > replies):

@@ -26,7 +26,7 @@ def to_the_result(bot, person: dict, sender: str) -> None:
         state = slots(bot, sender)
         if state.get("triage_level") or not state.get("requested_slot"):
             return
-        say(bot, sender, answer(person, state["requested_slot"]))
+        say(bot, sender, answer(person, state["requested_slot"], state.get("confirming")))
 
 
 def problems(expect: dict, reply: str, level, started_again: bool) -> List[str]:

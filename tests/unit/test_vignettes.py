@@ -8,8 +8,9 @@ from collections import Counter
 
 import pytest
 
-from actions.interview import MAX_ASKED, empty_answers, next_topic, topics_answered_by
+from actions.interview import MAX_ASKED, suspicion, empty_answers, next_topic, topics_answered_by
 from actions.medical.assessment import assess
+from actions.medical.knowledge import CONFIRMED
 from tests.vignettes.people import all_answers, answer, load_vignettes
 
 VIGNETTES = load_vignettes()
@@ -38,6 +39,11 @@ def test_interview_question_by_question(vignette):
     answers.update(topics_answered_by(vignette["opening"]))
     asked = []
     while (topic := next_topic(answers, [vignette["opening"]], asked)) is not None:
+        if topic == "confirm":  # a suspected sign: asked once per sign, answered from its topic's fact
+            concept, _ = suspicion(answers, [vignette["opening"]])
+            answers[CONFIRMED + concept] = answer(vignette, topic, concept)
+            asked.append(f"confirm {concept}")
+            continue
         assert topic not in asked, "a question is never asked twice"
         answers[topic] = answer(vignette, topic)
         asked.append(topic)

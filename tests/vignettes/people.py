@@ -1,10 +1,10 @@
 """Simulated people from the vignette file: what they say when asked about a topic."""
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import yaml
 
-from actions.medical.knowledge import TOPICS, WARNING_TOPICS
+from actions.medical.knowledge import TOPICS, WARNING_TOPICS, load
 
 HERE = Path(__file__).resolve().parent
 # The project's own vignettes, and the held-out set written blind (by an author who had not seen
@@ -21,9 +21,13 @@ def load_vignettes(name: str = "vignettes") -> List[dict]:
         return [{**v, "set": name} for v in yaml.safe_load(handle)]
 
 
-def answer(vignette: dict, topic: str) -> str:
+def answer(vignette: dict, topic: str, confirming: Optional[str] = None) -> str:
     """The convention: an unlisted warning sign is answered "no", the open last question
-    "no, that's all", anything else "not sure"."""
+    "no, that's all", anything else "not sure". Asked to confirm a suspected sign (`confirming`, a
+    concept of knowledge/concepts.yml), a person says what they would say to that sign's own topic."""
+    if topic == "confirm" and confirming:
+        kb = load()
+        topic = kb.findings[kb.concepts["warning_signs"][confirming]["findings"][0]].topic
     facts = vignette.get("facts") or {}
     if topic in facts:
         return str(facts[topic])
