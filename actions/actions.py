@@ -7,7 +7,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from . import result as shown
-from .interview import (CONFIRM, confirm_question, suspicion, corrected_topics, is_correction, is_digression, is_new_complaint, is_small_talk, looks_like_a_complaint, only_asks,
+from .interview import (CONFIRM, SCREEN, confirm_question, next_confirmation, corrected_topics, is_correction, is_digression, is_new_complaint, is_small_talk, looks_like_a_complaint, only_asks,
                         pending_warning_topics, plan, progress, question_text, topics_answered_by, understood)
 from .medical import text as parse
 from .medical import reader
@@ -199,7 +199,7 @@ class ValidateTwitchForm(FormValidationAction):
         asked = list(tracker.get_slot("asked_topics") or [])
         if topic == CONFIRM:
             # Kept per concept; the slot is emptied so that the next suspicion, if any, is asked.
-            concept = tracker.get_slot("confirming") or (suspicion(answers(tracker), remarks(tracker)) or (None,))[0]
+            concept = tracker.get_slot("confirming") or next_confirmation(answers(tracker), remarks(tracker))[0]
             kept = {**(tracker.get_slot("confirmations") or {}), concept: said} if concept else tracker.get_slot("confirmations")
             return {CONFIRM: None, "confirmations": kept, "confirming": None, "asked_topics": asked + [topic], "unclear_topic": None}
         return {topic: said, "asked_topics": asked + [topic], "unclear_topic": None}
@@ -556,9 +556,10 @@ def ask(dispatcher: CollectingDispatcher, tracker: Tracker, topic: str) -> List[
     n, total = progress(answers(tracker), notes, tracker.get_slot("asked_topics") or [],
                         stopping=bool(tracker.get_slot("stopping")))
     counter = load().conversation["progress"].format(n=n, total=total)
-    text, events = question_text(topic, said), []
+    screened = parse.yes_no_unknown(tracker.get_slot(SCREEN) or "") == "no"
+    text, events = question_text(topic, said, screened), []
     if topic == CONFIRM:
-        concept, quote = suspicion(answers(tracker), notes) or (None, None)
+        concept, quote = next_confirmation(answers(tracker), notes)
         if concept:
             text, events = confirm_question(concept, quote, said), [SlotSet("confirming", concept)]
     dispatcher.utter_message(text=f"{counter}: {text}", buttons=buttons)

@@ -146,17 +146,47 @@ def _plan(answers: Mapping[str, Optional[str]], notes: Sequence[str], asked: Seq
     found = set(evidence)
     if _interview_over(found):
         return []
+    topics = _plan_topics(answers, asked, found, stopping, notes, kb)
     if suspicion(answers, notes, evidence):
-        return [CONFIRM] + _plan_topics(answers, asked, found, stopping, notes, kb)
-    return _plan_topics(answers, asked, found, stopping, notes, kb)
+        return [CONFIRM] + topics
+    if safety_check(answers, notes, evidence):
+        at = topics.index(SCREEN) + 1 if SCREEN in topics else 0
+        return topics[:at] + [CONFIRM] + topics[at:]
+    return topics
+
+
+def _confirmed(answers: Mapping[str, Optional[str]]) -> Dict[str, str]:
+    return {k[len(CONFIRMED):]: v for k, v in answers.items() if k.startswith(CONFIRMED) and v}
 
 
 def suspicion(answers: Mapping[str, Optional[str]], notes: Sequence[str], evidence=None):
     """(concept, quote) of the first warning sign the learned layer suspects in what was said and
     the lexicon did not confirm, not yet asked about; None when there is none."""
-    asked = {k[len(CONFIRMED):]: v for k, v in answers.items() if k.startswith(CONFIRMED) and v}
     said = [*notes, *(v for k, v in answers.items() if v and not k.startswith(CONFIRMED) and k != CONFIRM)]
-    return pending(said, evidence if evidence is not None else detect(answers, notes), asked)
+    return pending(said, evidence if evidence is not None else detect(answers, notes), _confirmed(answers))
+
+
+def safety_check(answers: Mapping[str, Optional[str]], notes: Sequence[str], evidence=None) -> Optional[str]:
+    """The next warning-sign concept a safety question that fits the complaint asks about
+    (checks.yml: a calf cramp -> a swollen calf; back pain with leg symptoms -> numbness around the
+    bottom, bladder control), not yet asked and not already known; None when there is none."""
+    evidence = evidence if evidence is not None else detect(answers, notes)
+    said = [*notes, *(v for k, v in answers.items() if v and not k.startswith(CONFIRMED))]
+    present = set(evidence) | {f"place:{p}" for text in said for p in places(text)}
+    done, concepts = _confirmed(answers), load().concepts["warning_signs"]
+    for check in load().checks:
+        if not all(f in present for f in check.get("all", [])) or (check.get("any") and not present & set(check["any"])):
+            continue
+        for concept in check["asks"]:
+            if concept not in done and not set(concepts[concept]["findings"]) & set(evidence):
+                return concept
+    return None
+
+
+def next_confirmation(answers: Mapping[str, Optional[str]], notes: Sequence[str]) -> Tuple[Optional[str], Optional[str]]:
+    """(concept, the person's words or None) for the `confirm` question to ask now."""
+    heard = suspicion(answers, notes)
+    return heard if heard else (safety_check(answers, notes), None)
 
 
 def _plan_topics(answers, asked, found, stopping, notes, kb) -> List[str]:
@@ -206,19 +236,24 @@ def _place_word(said: Sequence[str]) -> Optional[tuple]:
     return None
 
 
-def confirm_question(concept: str, quote: str, said: Sequence[str]) -> str:
-    """ "You said “legs like jelly”: are your muscles weak...?", worded for whom it is about."""
+def confirm_question(concept: str, quote: Optional[str], said: Sequence[str]) -> str:
+    """ "You said “legs like jelly”: are your muscles weak...?" for a suspicion, "One more safety
+    question: is your calf swollen...?" for a check; worded for whom it is about."""
     ask = load().concepts["warning_signs"][concept]["ask"]
-    template = load().conversation["questions"][CONFIRM]["text"]
+    question = load().conversation["questions"][CONFIRM]
+    template = question["text"] if quote else question["text_check"]
     return for_person(template.format(quote=quote, ask=ask[0].upper() + ask[1:]), read_patient(said))
 
 
-def question_text(topic: str, said: Sequence[str]) -> str:
+def question_text(topic: str, said: Sequence[str], screened: bool = False) -> str:
     """The question for a topic in words that fit where the symptom is ("trouble closing your eye"
-    for an eyelid, "trouble gripping" for a hand) and what was said ("apart from your calves")."""
+    for an eyelid, "trouble gripping" for a hand), what was said ("apart from your calves") and what
+    the emergency screen already ruled out (`screened`: it was answered no)."""
     question = load().conversation["questions"][topic]
     where = _place_word(said)
-    if where and where[0] in question.get("by_place", {}):
+    if screened and "text_after_screen" in question:
+        text = question["text_after_screen"]
+    elif where and where[0] in question.get("by_place", {}):
         text = question["by_place"][where[0]]
     elif where and "text_after_place" in question:
         text = question["text_after_place"].format(place=where[1])
@@ -321,8 +356,10 @@ QUESTION_START = re.compile(r"^(should|can|could|is|are|does|do|did|what|whats|w
 def only_asks(text: str) -> bool:
     """Every sentence of the message is a question: it asks rather than answers."""
     sentences = [s.strip() for s in re.findall(r"[^.?!\n]+[.?!]*", text or "") if re.search(r"[A-Za-z]", s)]
+    # "no, should there be?" answers first: a sentence that opens with a yes or no is an answer
+    openers = [parse.yes_no_unknown(s.split(",")[0]) for s in sentences]
     return bool(sentences) and all(s.endswith("?") or QUESTION_START.match(parse.normalise(s)) for s in sentences) \
-        and parse.yes_no_unknown(text) is None
+        and parse.yes_no_unknown(text) is None and not any(openers)
 
 
 def is_digression(intent: Optional[str], confidence: float, text: str, requested: Optional[str],

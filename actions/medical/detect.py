@@ -54,9 +54,12 @@ def _messages(answers: Mapping[str, Optional[str]], notes: Sequence[str]) -> Lis
 
 def _read_words(messages, verdicts: Dict[str, Optional[str]], kb: KnowledgeBase, found: _Found) -> None:
     for topic, said in messages:
+        echoed = _echoed_in_questions(said)
         for mention in read(said).mentions:
             if topic and kb.findings[mention.finding].topic == topic and not _reports_topic(mention, said, verdicts[topic], kb):
                 continue
+            if mention.words in echoed and mention.status == "present":
+                continue  # "numbness? no, should there be?": the question's word said back
             status = mention.status
             if status == "present":
                 found.add(mention.finding, said)
@@ -68,6 +71,18 @@ def _read_words(messages, verdicts: Dict[str, Optional[str]], kb: KnowledgeBase,
                 found.denied.add(mention.finding)
             elif status == "unknown":
                 found.unknown.add(mention.finding)
+
+
+def _echoed_in_questions(said: str) -> Set[str]:
+    """Words said back as a bare question ("weakness?", "what about the weakness one?"), which ask
+    about a sign rather than report it. A question with more in it ("is it bad that my speech is
+    slurred?") still reports."""
+    echoed = set()
+    for part, asks in _clauses(said):
+        if asks:
+            clean = parse.normalise(part)
+            echoed |= {m.words for m in read(part).mentions if _echoes(clean, m.words, QUESTION_ECHO)}
+    return echoed
 
 
 def _reports_topic(mention, said: str, verdict: Optional[str], kb: KnowledgeBase) -> bool:
@@ -89,9 +104,20 @@ def _read_numbers(answers, notes, kb: KnowledgeBase, found: _Found) -> None:
 
 
 def _clauses(said: str) -> List[Tuple[str, bool]]:
-    """The reply's sentences, each with whether it is a question ("what about the weakness one?")."""
-    parts = re.findall(r"[^.?!;\n]+[.?!;\n]*", said)
-    return [(part, "?" in part) for part in parts if re.search(r"[A-Za-z0-9]", part)]
+    """The reply's sentences, each with whether it is a question ("what about the weakness one?").
+    A yes or no said before the question is a statement: "no, should there be?" answers no."""
+    found = []
+    for part in re.findall(r"[^.?!;\n]+[.?!;\n]*", said):
+        if not re.search(r"[A-Za-z0-9]", part):
+            continue
+        lead = re.match(r"\s*([^,]+),(.+\?.*)$", part) if "?" in part else None
+        if lead and parse.yes_no_unknown(lead.group(1)) and not parse.yes_no_unknown(lead.group(2)):
+            found += [(lead.group(1), False), (lead.group(2), True)]
+        elif "?" in part and len(part.split()) <= 4 and parse.yes_no_unknown(part):
+            found.append((part, False))  # "no?", "um no?": an answer said with a rising voice
+        else:
+            found.append((part, "?" in part))
+    return found
 
 
 def _statements(said: str) -> str:
@@ -104,14 +130,18 @@ ECHO_WORDS = {"no", "not", "nope", "nah", "none", "never", "really", "any", "at"
               "the", "a", "that", "one", "there", "theres", "is", "isnt", "its", "none", "either", "thanks", "mate"}
 
 
-def _echoes(clean: str, words: str) -> bool:
+QUESTION_ECHO = ECHO_WORDS | {"what", "about", "do", "you", "mean", "by", "like", "as", "in", "any", "or", "and", "sorry",
+                              "wait", "huh", "eh", "which", "kind", "of", "how", "im", "not", "sure", "ok", "so"}
+
+
+def _echoes(clean: str, words: str, fillers=None) -> bool:
     """The topic's words said again around a "no" ("no, weakness no", "weakness? no"), rather than a
     sign described after it ("no, the muscle by my thumb looks dented"): the clause holds nothing
     but the words and denials."""
     for clause in clean.split(" , "):
         if words in clause:
             rest = clause.replace(words, " ").split()
-            return all(w in ECHO_WORDS for w in rest)
+            return all(w in (fillers or ECHO_WORDS) for w in rest)
     return False
 
 

@@ -84,6 +84,7 @@ class KnowledgeBase:
     conversation: dict  # questions and fixed replies (questions.yml)
     lexicon: dict       # the words for every finding, place and context cue (lexicon.yml)
     concepts: dict = field(default_factory=dict)  # the blind corpus's concepts (concepts.yml)
+    checks: list = field(default_factory=list)    # safety questions that fit the complaint (checks.yml)
 
     def source_names(self, ids) -> List[str]:
         return [self.sources[i]["short"] for i in ids]
@@ -114,6 +115,7 @@ def load() -> KnowledgeBase:
         conversation=_read("questions.yml"),
         lexicon=_read("lexicon.yml"),
         concepts=_read("concepts.yml"),
+        checks=_read("checks.yml")["checks"],
     )
     check(kb)
     return kb
@@ -161,6 +163,12 @@ def check(kb: KnowledgeBase) -> None:
     problems += [f"lexicon: {fid} has an unknown kind" for fid, spec in lexicon["findings"].items()
                  if spec.get("kind", "symptom") not in ("symptom", "state", "condition")]
     problems += _check_replies(kb)
+    for check_ in kb.checks:
+        problems += [f"checks: {check_.get('id')}: unknown key {k}" for k in check_ if k not in ("id", "all", "any", "asks", "sources")]
+        problems += [f"checks: {check_['id']}: unknown finding or place {f}" for f in (*check_.get("all", []), *check_.get("any", []))
+                     if f not in kb.findings and not (f.startswith("place:") and f[6:] in kb.lexicon["places"])]
+        problems += [f"checks: {check_['id']}: unknown warning sign {c}" for c in check_["asks"] if c not in kb.concepts["warning_signs"]]
+        problems += [f"checks: {check_['id']}: unknown source {s}" for s in check_.get("sources", []) if s not in kb.sources]
     for group in ("warning_signs", "other"):
         for concept, spec in kb.concepts[group].items():
             problems += [f"concepts: {concept}: unknown finding {f}" for f in spec["findings"] if f not in kb.findings]

@@ -85,7 +85,9 @@ def _relation(clean: str) -> Optional[str]:
     words = _words()
     relations = "|".join(sorted(words["relations"], key=len, reverse=True))
     history = "|".join(words["history_verbs"])
-    for match in re.finditer(rf"\b(?:my|our|her|his) (?:(?!my |our )[a-z0-9]+ ){{0,4}}?({relations})s?\b(?! (?:{history})\b)", clean):
+    body = "|".join(load().lexicon["lists"]["body_parts"])
+    # "my 9 year old son", never "my back mate" (a body word is not part of who someone is)
+    for match in re.finditer(rf"\b(?:my|our|her|his) (?:(?!(?:my|our|{body}) )[a-z0-9]+ ){{0,4}}?({relations})s?\b(?! (?:{history})\b)", clean):
         before = clean[:match.start()]
         own_body = rf"\bmy ({'|'.join(load().lexicon['lists']['body_parts'])})\b"
         if not re.search(f"{_FIRST_PERSON}|{own_body}", before) or re.search(r"\b(hes|shes|he|she|his|her|him)\b", clean):

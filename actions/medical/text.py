@@ -99,7 +99,7 @@ def _starts_with(text: str, phrases) -> bool:
 
 def yes_no_unknown(text: str) -> Optional[str]:
     """'yes', 'no' or 'unknown' when the answer says so plainly, else None."""
-    clean = normalise(text)
+    clean = re.sub(r"^(?:(?:um+|erm+|er|uh+|hmm+|well|oh|so|ok|okay|honestly|actually)\s+)+", "", normalise(text))
     if not clean:
         return None
     # "not sure" must win over "no": "no idea", "not sure", "im not sure".

@@ -160,7 +160,7 @@ def test_a_plain_answer_to_how_long_counts_but_a_remark_does_not():
                             {**calm, "duration": "like a month", "asked_topics": ["duration"]})
     assert run(ActionAssess(), answered)[0]["triage_level"] == "see_doctor"
     remark = make_tracker([user("30 weeks pregnant and my calf twitches", "describe_symptom")],
-                          {**calm, "duration": "2 days", "asked_topics": ["duration"]})
+                          {**calm, "duration": "2 days", "asked_topics": ["duration"], "confirmations": {"tummy_pain": "no"}})
     assert run(ActionAssess(), remark)[0]["triage_level"] == "self_care"
 
 

@@ -195,3 +195,52 @@ def test_the_screen_is_the_first_question_and_the_third_person_reads_right():
 def test_the_screen_is_never_skipped_by_a_stop():
     from actions.interview import pending_warning_topics
     assert "emergency_signs" in pending_warning_topics({"location": "calf"}, ["calf twitch"])
+
+
+@pytest.mark.parametrize("opening,concepts", [
+    ("my calf keeps cramping at night", ["swollen_calf"]),
+    ("my back has hurt since I lifted a wardrobe and my leg keeps twitching", ["saddle_numbness", "bladder_bowel"]),
+    ("I'm 10 weeks pregnant and my legs cramp", ["swollen_calf", "tummy_pain"]),
+    ("started a statin last month and my thighs ache", ["dark_urine"]),
+])
+def test_safety_questions_that_fit_the_complaint_are_asked_after_the_screen(opening, concepts):
+    from actions.interview import next_confirmation
+    answers = {"emergency_signs": "no"}
+    asked = []
+    for _ in concepts:
+        topics = plan(answers, [opening])
+        assert topics[:2] == ["emergency_signs", "confirm"], topics
+        concept, quote = next_confirmation(answers, [opening])
+        assert quote is None
+        asked.append(concept)
+        answers[f"confirm:{concept}"] = "no"
+    assert asked == concepts
+    assert "confirm" not in plan(answers, [opening])
+
+
+def test_a_yes_to_a_safety_question_decides():
+    opening = "my back has hurt since I lifted a wardrobe and my leg keeps twitching"
+    answers = {**CALM, "emergency_signs": "no", "confirm:saddle_numbness": "yeah it's a bit numb down there"}
+    assert assess(answers, [opening]).level == "emergency"
+
+
+def test_no_safety_question_for_an_eyelid_twitch():
+    assert "confirm" not in plan({"emergency_signs": "no"}, ["my eyelid keeps twitching, lots of coffee"])
+
+
+@pytest.mark.parametrize("topic,reply", [
+    ("weakness", "I don't think the leg is weak as such"), ("numbness", "numbness? no, should there be?"),
+    ("weakness", "um no?"), ("bulbar", "erm no not really"), ("wasting", "well no, they look the same"),
+])
+def test_hedged_and_questioning_denials_are_a_no(topic, reply):
+    assert assess({**CALM, "emergency_signs": "no", topic: reply}, ["calf twitch"]).level == "self_care", reply
+
+
+@pytest.mark.parametrize("said", ["I've checked in the mirror loads and can't see anything",
+                                  "i googled it and now i'm half convinced i'm dying, my thumb twitches"])
+def test_worry_and_figures_of_speech_are_not_emergencies(said):
+    assert assess({**CALM, "emergency_signs": "no"}, [said]).level != "emergency"
+
+
+def test_a_body_word_before_mate_is_not_someone_else():
+    assert not read_patient(["my back hurts and my leg twitches", "ALS?? its my back mate"]).about_other
