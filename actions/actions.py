@@ -371,7 +371,8 @@ class OutsideInterview(Action, abc.ABC):
         now = shown.now_sentence("emergency")
         said = after["emergency_thanks"] if latest_intent(tracker) in ("thank", "goodbye", "affirm") else after["emergency_again"]
         dispatcher.utter_message(text=said.format(now=now))
-        _send_card(dispatcher, tracker, shown.card(assessment))
+        if assessment.level == "emergency":  # not when the sign was said in another language
+            _send_card(dispatcher, tracker, shown.card(assessment))
         _offer_next_steps(dispatcher, "emergency")
         return []
 
@@ -576,6 +577,8 @@ class ActionNotUnderstood(OutsideInterview):
 
     async def reply(self, dispatcher, tracker):
         text = tracker.latest_message.get("text") or ""
+        if tracker.active_loop.get("name") and not tracker.get_slot("requested_slot"):
+            return [FollowupAction("twitch_form")]  # not an answer to "delete?": the question comes back
         if tracker.get_slot("triage_level") and latest_intent(tracker) != "out_of_scope":
             return _follow_up_in_context(dispatcher, tracker)  # about the result, in words the NLU could not place
         if looks_like_a_complaint(text):
@@ -615,6 +618,16 @@ class ActionStopInterview(Action):
         return [SlotSet("stopping", True), ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
+def _previous_action(tracker: Tracker) -> Optional[Text]:
+    """The assistant's last action before the person's latest message."""
+    events = list(tracker.events)
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    for event in reversed(events[:last_user]):
+        if event.get("event") == "action" and event.get("name") not in ("action_listen", None):
+            return event.get("name")
+    return None
+
+
 class ActionRestart(Action):
     """Replaces Rasa's default restart so the person hears that their answers were cleared."""
 
@@ -625,5 +638,11 @@ class ActionRestart(Action):
         kept = _misread_command(tracker, "restart")
         if kept:
             return kept
+        if tracker.get_slot("triage_level") == "emergency" and _previous_action(tracker) != self.name():
+            # an emergency is never cleared without a word: restated, and the restart confirmed first
+            confirm = load().conversation["restart_after_emergency"]
+            dispatcher.utter_message(text=confirm["text"].format(now=shown.now_sentence("emergency")),
+                                     buttons=[{"title": t, "payload": p} for t, p in confirm["buttons"]])
+            return []
         dispatcher.utter_message(text=load().conversation["restart"])
         return [Restarted()]

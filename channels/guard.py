@@ -24,7 +24,12 @@ and, as a safety net, when Rasa loads this project's REST channel. It is idempot
 * Every assessment ends with a "Delete my conversation" button (it sends those words: typed text
   starting with "/" is never an intent, nlp/components.py).
 * After ``action_forget_me`` the conversation is deleted from the tracker store, and
-  conversations older than ``TWITCH_RETENTION_DAYS`` (30) are deleted every hour.
+  conversations older than ``TWITCH_RETENTION_DAYS`` (30) are deleted every hour. What that
+  action says ("Done: ...") is held back until the deletion has succeeded; a failed deletion
+  gets only the "could not delete" reply, on every channel. A channel whose output has
+  ``conversation_deleted`` (the web chat) is then told, so the browser clears its copy.
+* An emergency word in another language makes the conversation an emergency (``triage_level``),
+  which no later answer lowers.
 * The HTTP API token is also accepted in the ``X-Rasa-Token`` header or as
   ``Authorization: Token <token>`` (Rasa only reads ``?token=``).
 * Telemetry is off and message text is kept out of the logs (``channels.logs``).
@@ -49,7 +54,7 @@ logger = logging.getLogger(__name__)
 PROCESS_START = time.time()
 FORGET_ACTION = "action_forget_me"
 RETENTION_INTERVAL = 60 * 60
-RESERVED_PREFIXES = ("slack:", "telegram:")  # conversations only their own channel can reach
+RESERVED_PREFIXES = ("slack:", "telegram:", "web:")  # conversations only their own channel can reach
 
 _TURN: contextvars.ContextVar = contextvars.ContextVar("twitch_check_turn", default=None)
 _installed = False
@@ -131,9 +136,9 @@ async def _save(self: Any, message: Any, tracker: Any) -> None:
         await _say(message.output_channel, message.sender_id, [safety_net.NOT_SAVED])
 
 
-async def _forget(self: Any, message: Any, sender_id: Text) -> None:
-    """Deletes the conversation the person asked to delete; a failed deletion is said, and the
-    assistant's "Done" withdrawn where the reply has not gone out yet (REST)."""
+async def _forget(self: Any, message: Any, sender_id: Text, held: List[Dict[Text, Any]]) -> None:
+    """Deletes the conversation the person asked to delete. Only then does what the forget action
+    said (`held`: "Done: I've deleted ...") go out; a failed deletion gets the failure instead."""
     from channels.forget import delete_conversation
 
     try:
@@ -142,12 +147,27 @@ async def _forget(self: Any, message: Any, sender_id: Text) -> None:
     except Exception as e:
         logger.error("Could not delete a conversation on request (%s); the person was told.",
                      type(e).__name__)
-        collected = _collected(message)
-        if collected is not None:
-            collected[:] = [m for m in collected if "deleted" not in (m.get("text") or "")]
         await _say(message.output_channel, message.sender_id, [safety_net.DELETE_FAILED])
         return
     logger.info("Deleted a conversation on request (%d stored events).", deleted)
+    for held_message in held:
+        reply = {key: value for key, value in held_message.items() if key != "recipient_id"}
+        await message.output_channel.send_response(message.sender_id, reply)
+    told = getattr(message.output_channel, "conversation_deleted", None)
+    if told is not None:
+        await told(message.sender_id)
+
+
+def _emergency_in_another_language(tracker: Any) -> None:
+    """The conversation is an emergency from now on, as if the engine had found the sign: the
+    interview ends, and every later message restates the emergency advice."""
+    from rasa.shared.core.events import ActiveLoop, SlotSet
+
+    if tracker.active_loop_name:
+        tracker.update(ActiveLoop(None))
+    for name, value in (("requested_slot", None), ("triage_level", "emergency"), ("result_given", True)):
+        if name in tracker.slots:
+            tracker.update(SlotSet(name, value))
 
 
 async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, Any]]]:
@@ -186,6 +206,8 @@ async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, An
             await _say(message.output_channel, message.sender_id, [safety_net.WELCOME_BACK])
         if other_language:
             # kept in the conversation, never read as an answer ("no puedo..." is not a "no")
+            if safety_net.EMERGENCY_ADVICE in other_language:
+                _emergency_in_another_language(tracker)
             await _reply_and_keep(self, message, tracker, other_language)
             return _collected(message)
         # If an action fails, the conversation up to here is saved: rebuilt only then (a copy on
@@ -202,7 +224,7 @@ async def handle_message(self: Any, message: Any) -> Optional[List[Dict[Text, An
         await self.run_anonymization_pipeline(tracker)
         await _save(self, message, tracker)
         if any(isinstance(e, ActionExecuted) and e.action_name == FORGET_ACTION for e in new_events):
-            await _forget(self, message, tracker.sender_id)
+            await _forget(self, message, tracker.sender_id, turn.get("held", []))
     except ActionServerUnavailable as e:
         replies = safety_net.action_server_down_reply(text)
         logger.warning("The action server failed during '%s'; the person was told and the "
@@ -227,9 +249,17 @@ def _patch_processor() -> None:
     original_parse = MessageProcessor.parse_message
 
     @wraps(original_run_action)
-    async def _run_action(self: Any, *args: Any, **kwargs: Any) -> bool:
-        result = await original_run_action(self, *args, **kwargs)
+    async def _run_action(self: Any, action: Any, tracker: Any, output_channel: Any,
+                          *args: Any, **kwargs: Any) -> bool:
         turn = _TURN.get()
+        if turn is not None and action.name() == FORGET_ACTION:
+            # "Done: I've deleted ..." waits until the deletion has succeeded (_forget)
+            from rasa.core.channels.channel import CollectingOutputChannel
+
+            held = CollectingOutputChannel()
+            turn["held"] = held.messages
+            output_channel = held
+        result = await original_run_action(self, action, tracker, output_channel, *args, **kwargs)
         if turn is not None and turn["failed"]:
             raise ActionServerUnavailable(turn["failed"])
         return result

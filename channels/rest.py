@@ -4,9 +4,10 @@
   characters), a string ``message`` and, if any, an object ``metadata``; anything
   else gets HTTP 400 with a short
   reason, never a server error.
-* A ``sender`` starting with ``slack:`` or ``telegram:`` gets HTTP 403: those
-  conversations belong to the Slack and Telegram channels, whose user and chat ids
-  are not secret, so the REST channel must not reach them.
+* A ``sender`` starting with ``slack:``, ``telegram:`` or ``web:`` gets HTTP 403: those
+  conversations belong to the Slack, Telegram and web chat channels (whose ids are not
+  secrets), so the REST channel must not reach them. A web chat session id, with or
+  without its signature, names a REST conversation of its own, never the web chat's.
 * Nothing the person wrote is logged (Rasa's version logs the text on failures).
 * Loading this channel also installs ``channels.guard`` (limits, fallbacks), so
   ``rasa run --credentials credentials.yml`` is guarded even without

@@ -1,6 +1,32 @@
 // The web chat page's own script (index.html loads it: the page's CSP allows no inline script).
 (function () {
   var cfg = window.TWITCH_CHECK_CONFIG || {};
+
+  // "Forget me": once the server has deleted the conversation (channels/socketio.py sends
+  // "twitch_forgotten"), this browser's copy goes too: the transcript and session id the widget
+  // keeps in localStorage, the summary in sessionStorage (here and in summary tabs this page
+  // opened). The page then starts afresh with a new session; "#deleted" says why, and clears
+  // once more, in case the widget wrote again before the reload.
+  function forgetHere() {
+    try { window.localStorage.clear(); } catch (e) { /* storage off: nothing kept */ }
+    try { window.sessionStorage.clear(); } catch (e) { /* same */ }
+    var tc = window.TwitchCheck || {};
+    tc.lastSummary = null;
+    (tc.summaryTabs || []).forEach(function (tab) {
+      try { tab.sessionStorage.clear(); tab.close(); } catch (e) { /* closed already */ }
+    });
+  }
+  function forgotten() {
+    forgetHere();
+    window.location.replace(window.location.pathname + window.location.search + "#deleted");
+    window.location.reload();
+  }
+  if (window.location.hash === "#deleted") {
+    forgetHere();
+    history.replaceState(null, "", window.location.pathname + window.location.search);
+    var deleted = document.getElementById("deleted");
+    if (deleted) deleted.hidden = false;
+  }
   // Default: Rasa's socketio channel on the same host, port 5005.
   var socketUrl = cfg.socketUrl ||
     (window.location.protocol + "//" + (window.location.hostname || "localhost") + ":5005");
@@ -60,6 +86,7 @@
     onSocketEvent: {
       connect: function () { window.TwitchCheck.connected(); setStatus("Connected."); },
       disconnect: function () { setStatus("Connection lost, retrying…", true); },
+      twitch_forgotten: forgotten,
       connect_error: function () { setStatus("Cannot reach Twitch Check at " + socketUrl + ", retrying…", true); }
     }
   }, chat);

@@ -154,6 +154,7 @@
     window.TwitchCheck.lastSummary = data;
     var tab = window.open("summary.html", "_blank");
     if (!tab) window.location.href = "summary.html";  // pop-ups blocked: same tab
+    else window.TwitchCheck.summaryTabs.push(tab);  // cleared too after "forget me" (app.js)
   }
 
   function Summary(props) {
@@ -178,6 +179,7 @@
     customComponent: customComponent,
     connected: function () { live = true; },
     openSummary: openSummary,
-    lastSummary: null
+    lastSummary: null,
+    summaryTabs: []
   };
 })();

@@ -34,6 +34,13 @@ HERE = Path(__file__).resolve().parent
 # that import so the page never contacts a CDN (the page's CSP would block it
 # anyway, but with console errors); the page uses the system font instead.
 CDN_IMPORT = re.compile(rb"@import url\(https?://fonts\.googleapis\.com/[^)]*\);?")
+# rasa-webchat 1.0.1 renders the assistant's Markdown with react-markdown's link check switched
+# off (transformLinkUri: null), so a javascript: link would be live. Served with react-markdown's
+# own check, and no images: the assistant sends none, and its text is sent as plain text anyway
+# (channels/socketio.py); this is the second line.
+UNCHECKED_LINKS = b"transformLinkUri:null"
+CHECKED_LINKS = b'transformLinkUri:void 0,disallowedTypes:["image","imageReference"]'
+
 JS = "application/javascript; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 FILES = {
@@ -89,7 +96,7 @@ def make_handler(rasa_url):
             elif path in FILES:
                 file, ctype = FILES[path]
                 try:
-                    body = CDN_IMPORT.sub(b"", file.read_bytes())
+                    body = CDN_IMPORT.sub(b"", file.read_bytes()).replace(UNCHECKED_LINKS, CHECKED_LINKS)
                 except FileNotFoundError:
                     self.send_error(
                         HTTPStatus.NOT_FOUND,

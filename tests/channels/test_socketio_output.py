@@ -8,6 +8,7 @@ arguments, so {"twitch_card": ...} would never reach the page.
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
+from channels import sessions
 from channels.socketio import GuardedSocketIOInput, GuardedSocketIOOutput
 
 CARD = {"twitch_card": {"level": "self_care", "badge": "🟢 SELF-CARE", "title": "Self-care",
@@ -70,8 +71,12 @@ def test_the_input_channel_answers_through_the_guarded_output():
     assert isinstance(channel.get_output_channel(), GuardedSocketIOOutput)
     fake = FakeSio()
     channel.sio.emit = fake.emit
+    channel.sio.rooms = lambda sid, namespace=None: [sid]
+    channel.sio.enter_room = lambda sid, room, namespace=None: None
+    token = sessions.new_token()
+    conversation = sessions.conversation_of(token)
     handle_message = channel.sio.handlers["/"]["user_uttered"]
-    run(handle_message("socket-1", {"message": "my eyelid twitches", "session_id": SESSION}))
-    assert [m.text for m in received] == ["my eyelid twitches"]
-    run(received[0].output_channel.send_custom_json(SESSION, dict(CARD)))
-    assert fake.emitted == [("bot_uttered", CARD, SESSION, {})]
+    run(handle_message("socket-1", {"message": "my eyelid twitches", "session_id": token}))
+    assert [(m.sender_id, m.text) for m in received] == [(conversation, "my eyelid twitches")]
+    run(received[0].output_channel.send_custom_json(conversation, dict(CARD)))
+    assert fake.emitted == [("bot_uttered", CARD, conversation, {})]

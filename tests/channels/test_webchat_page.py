@@ -43,3 +43,12 @@ def test_the_pages_have_no_inline_script():
 
 def test_another_rasa_url_is_the_only_connection_allowed():
     assert serve.rasa_origins("https://bot.example.org", "x") == "https://bot.example.org wss://bot.example.org"
+
+
+@pytest.mark.skipif(not (ROOT / "webchat/node_modules/rasa-webchat/lib/index.js").exists(),
+                    reason="npm ci --prefix webchat")
+def test_the_widget_is_served_with_its_link_check_on_and_no_images(page):
+    with urllib.request.urlopen(page + "/lib/index.js") as response:
+        bundle = response.read()
+    assert serve.UNCHECKED_LINKS not in bundle  # javascript: links would be live
+    assert bundle.count(serve.CHECKED_LINKS) == 1
