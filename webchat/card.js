@@ -201,7 +201,7 @@
 
   function Summary(props) {
     var summary = props.summary || {};
-    return h("div", { className: "rw-response tc-summary-msg tc-checked" },
+    return h("div", { className: "rw-response tc-summary-msg tc-checked", "data-message": String(props.id) },
       h("p", null, h("strong", null, text(summary.title) || SUMMARY_NAME),
         text(summary.date) ? " (" + text(summary.date) + ")" : ""),
       h("p", null, "A page you can print or show your doctor: what you told me, " +
@@ -213,7 +213,7 @@
 
   function customComponent(props) {
     if (props && props.twitch_card) return h(Card, { card: props.twitch_card, id: props.id });
-    if (props && props.twitch_summary) return h(Summary, { summary: props.twitch_summary });
+    if (props && props.twitch_summary) return h(Summary, { summary: props.twitch_summary, id: props.id });
     return null;
   }
 

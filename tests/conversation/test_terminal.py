@@ -22,3 +22,9 @@ def test_the_terminal_greets_first_and_a_number_picks_a_choice(bot):
     assert len(asked) >= 3 and "Question 2 of about" in asked[-2], "the second answer was the button's words"
     for noise in ("INFO", "WARNING", "tensorflow", "Traceback"):
         assert noise not in shown
+
+
+def test_check_finds_the_running_bot(bot):
+    done = subprocess.run([sys.executable, "-m", "channels.terminal", "--check", bot.url], cwd=ROOT,
+                          capture_output=True, timeout=30)
+    assert done.returncode == 0
