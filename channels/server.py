@@ -34,7 +34,9 @@ def quiet_shell(args: list) -> list:
     for name, value in (("SQLALCHEMY_SILENCE_UBER_WARNING", "1"), ("TF_CPP_MIN_LOG_LEVEL", "3"),
                         ("PYTHONWARNINGS", "ignore")):
         os.environ.setdefault(name, value)
-    warnings.simplefilter("ignore")
+    # Libraries re-enable their deprecation warnings as they load (ruamel, SQLAlchemy), so a filter
+    # set here does not last: nothing is shown instead. They concern the libraries, not the person.
+    warnings.showwarning = lambda *args, **kwargs: None
     given = set(args)
     extra = []
     if "--log-file" not in given:
