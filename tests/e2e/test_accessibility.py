@@ -53,6 +53,17 @@ def visible_replies(page):
     return [b for b in page.locator(BUTTONS).all() if b.is_visible()]
 
 
+def until_the_card(page, replies, turn):
+    """Answer with `turn(page, replies)` until the result card is there."""
+    for _ in range(MAX_TURNS):
+        if page.locator(CARD).count():
+            break
+        replies = turn(page, replies)
+    card = page.locator(CARD).last
+    expect(card).to_be_visible()
+    return card
+
+
 # --- (a) axe-core on every kind of screen ---
 
 def test_no_serious_violations_from_the_first_screen_to_the_summary(page, chat):
@@ -61,12 +72,7 @@ def test_no_serious_violations_from_the_first_screen_to_the_summary(page, chat):
     replies = say(page, COMPLAINT)
     assert not assessment_in(replies)
     assert_accessible(page, "mid-interview")
-    for _ in range(MAX_TURNS):
-        if page.locator(CARD).count():
-            break
-        replies = answer(page, replies)
-    card = page.locator(CARD).last
-    expect(card).to_be_visible()
+    until_the_card(page, replies, answer)
     assert_accessible(page, "result")
     next_step(page, "Summary for my doctor")
     with page.context.expect_page() as opened:
@@ -74,6 +80,9 @@ def test_no_serious_violations_from_the_first_screen_to_the_summary(page, chat):
     summary = opened.value
     summary.wait_for_load_state()
     expect(summary.locator("h1")).to_have_text("Summary for my doctor")
+    # their own words: the complaint, not the one-word answers, the buttons or the request
+    said = summary.locator("h2:has-text('own words') + ul > li").all_inner_texts()
+    assert COMPLAINT in said and not {"No", "Not sure", "Yes", "Summary for my doctor"} & set(said), said
     assert_accessible(summary, "summary page")
 
 
@@ -127,12 +136,7 @@ def test_a_whole_conversation_with_the_keyboard_alone(laptop_page, chat):
     page.keyboard.type(COMPLAINT)
     page.keyboard.press("Enter")
     replies = wait_for_bot(page, before)
-    for _ in range(MAX_TURNS):
-        if page.locator(CARD).count():
-            break
-        replies = keyboard_turn(page, replies)
-    card = page.locator(CARD).last
-    expect(card).to_be_visible()
+    until_the_card(page, replies, keyboard_turn)
     # a closed section opens with Enter; the follow-up choices are reached and used the same way
     tab_to(page, lambda f: f["expanded"] == "false", backwards=True)
     page.keyboard.press("Enter")
