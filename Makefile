@@ -7,12 +7,13 @@ SPACY_MODEL := build/spacy_twitch
 MODEL := models/twitch_check.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(wildcard data/*.yml) nlp/components.py
 RESULTS := test-results
-WEBCHAT := webchat/node_modules/rasa-webchat/lib/index.js
+# The widget and axe-core (the browser tests' accessibility checks): a clone without either runs npm ci.
+WEBCHAT := webchat/node_modules/axe-core/axe.min.js
 CHROMIUM := /usr/bin/chromium
 ACTIVE_CREDENTIALS := build/credentials.active.yml
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
-# Rasa's telemetry and error reporting stay off for every target (README, "Privacy").
+# Rasa's telemetry and error reporting stay off for every target (docs/privacy.md, "Privacy").
 export RASA_TELEMETRY_ENABLED := false
 POSTGRES_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
 
@@ -24,7 +25,7 @@ $(VENV)/.installed: requirements.txt constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
 	touch $@
 
-# The web chat widget, served from the project (never a CDN).
+# The web chat widget, served from the project (never a CDN), and axe-core for the tests.
 $(WEBCHAT): webchat/package.json webchat/package-lock.json
 	npm ci --prefix webchat --no-audit --no-fund --loglevel=error
 	touch $@
@@ -39,7 +40,7 @@ databases:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server; \
 	fi
 
-# Only the channels whose environment variables are set (README, "Chat channels").
+# Only the channels whose environment variables are set (docs/channels.md, "Chat channels").
 $(ACTIVE_CREDENTIALS): FORCE $(VENV)/.installed
 	@mkdir -p build
 	@$(PY) -c "import channels, sys; sys.stdout.write(channels.active_credentials())" > $@
@@ -76,7 +77,7 @@ chat: $(BOT)
 serve: $(BOT) $(WEBCHAT) $(ACTIVE_CREDENTIALS)
 	@scripts/serve.sh $(ACTIVE_CREDENTIALS)
 
-# One of several instances on PostgreSQL + Redis (README, "Several instances").
+# One of several instances on PostgreSQL + Redis (docs/keeping-conversations.md, "Several instances").
 serve-scale: $(BOT) $(WEBCHAT) $(ACTIVE_CREDENTIALS)
 	@SCALE=1 scripts/serve.sh $(ACTIVE_CREDENTIALS)
 
@@ -118,7 +119,7 @@ $(STOCK_BOT): $(VENV)/.installed
 	$(RASA) init --no-prompt --init-dir build/stock_bot >/dev/null
 	touch $@
 
-# Both bots side by side under the same load (README, "Speed"); BENCH_SECONDS per load (default 30).
+# Both bots side by side under the same load (docs/speed.md, "Speed"); BENCH_SECONDS per load (default 30).
 benchmark: $(BOT) $(STOCK_BOT)
 	$(PY) -m tests.eval.benchmark
 

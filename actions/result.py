@@ -71,6 +71,10 @@ CAUSES = "What most likely explains it"
 TODO = "What you can do"
 SOONER = "Get help sooner if"
 WORRY = "About your worry"
+# Sent home or to a routine appointment: where to turn when the surgery is closed (NHS 111 wording).
+ROUTINE = ("see_doctor", "self_care")
+OUT_OF_HOURS = ("If one of these happens and your doctor's surgery is closed, call 111 or use NHS 111 "
+                "online (UK), or your local out-of-hours service.")
 
 
 def now_sentence(level: str, kb: Optional[KnowledgeBase] = None) -> str:
@@ -122,8 +126,9 @@ def card(assessment: Assessment, kb: Optional[KnowledgeBase] = None) -> Card:
         sections.append(Section(CAUSES, [explain_cause(r, assessment.evidence, kb) for r in named]))
     if assessment.advice:
         sections.append(Section(TODO, list(assessment.advice)))
-    if assessment.safety_net:
-        sections.append(Section(SOONER, list(assessment.safety_net)))
+    sooner = [*assessment.safety_net, *([OUT_OF_HOURS] if level in ROUTINE else [])]
+    if sooner:
+        sections.append(Section(SOONER, sooner))
     for cause_id in assessment.feared:
         sections.append(Section(WORRY, [kb.advice["rarity_notes"][cause_id]["text"].strip()]))
     emergency = level == "emergency"
@@ -173,6 +178,26 @@ def why_text(result: Card) -> str:
 
 # --- the summary for a doctor ---
 
+# What the person asked the assistant to do, not what they told it about the problem.
+REQUEST = re.compile(r"^\W*(why|what (can|should) i do|summary|new check|start (over|again)|delete|stop)\b", re.I)
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s']", " ", text.lower()).split())
+
+
+def own_words(said: Sequence[str], kb: KnowledgeBase) -> List[str]:
+    """The messages that describe the problem: not one-word answers ("no"), a button's text or
+    payload ("Not sure", "why?"), or a request ("what can I do now?"); each once."""
+    conversation = kb.conversation
+    groups = [q.get("buttons", []) for q in conversation["questions"].values()]
+    groups += [conversation["after_result"]["buttons"], conversation["after_result"]["emergency_buttons"]]
+    buttons = {_plain(part) for group in groups for pair in group for part in pair}
+    kept = [s.strip() for s in said
+            if len(_plain(s).split()) > 1 and _plain(s) not in buttons and not REQUEST.match(s)]
+    return list(dict.fromkeys(kept))
+
+
 def doctor_summary(result: Card, said: Sequence[str], answers: Mapping[str, Optional[str]],
                    kb: Optional[KnowledgeBase] = None, today: Optional[datetime.date] = None) -> dict:
     """What the person said in their words, their answers, the result, likely causes, sources; dated."""
@@ -184,7 +209,7 @@ def doctor_summary(result: Card, said: Sequence[str], answers: Mapping[str, Opti
     return {
         "title": kb.conversation["summary"]["title"],
         "date": (today or datetime.date.today()).isoformat(),
-        "said": list(dict.fromkeys(s for s in said if s.strip())),
+        "said": own_words(said, kb),
         "answers": [{"question": questions[t]["label"], "answer": answers[t]}
                     for t in TOPICS if answers.get(t)],
         "level": result.level, "badge": result.badge, "action": result.now,

@@ -7,7 +7,7 @@ fix start-up and duplicate-delivery behaviour; see each module for the reasons.
 Referenced from credentials.channels.yml as ``channels.slack.ConfigurableSlackInput``
 and ``channels.telegram.ResilientTelegramInput``.
 
-Around every channel (README, "Reliability" and "Privacy"):
+Around every channel (docs/reliability.md, "Reliability" and "Privacy"):
 
 * ``guard``: limits, action-server fallbacks, welcome back, forget-me deletion,
   retention, the token header; installed by ``python -m channels.server`` (Rasa) and

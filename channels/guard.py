@@ -1,4 +1,4 @@
-"""What Rasa does around every message, whatever the channel (README, "Reliability and privacy").
+"""What Rasa does around every message, whatever the channel (docs/reliability.md, "Reliability and privacy").
 
 ``install()`` wraps a few Rasa 3.6 functions in the Rasa process. It is called by
 ``python -m channels.server`` (what ``make serve``, ``make chat`` and the tests run)

@@ -1,4 +1,4 @@
-"""Keeps what people write out of the logs (README, "Privacy").
+"""Keeps what people write out of the logs (docs/privacy.md, "Privacy").
 
 Our own code never logs message text. Rasa, Sanic and rasa_sdk sometimes do on
 failure paths (an exception message quoting the text, a response body quoted in an

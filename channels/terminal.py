@@ -1,15 +1,19 @@
-"""`make chat`: Twitch Check in the terminal, over the REST channel of a Rasa started beside it.
+"""`make chat`: Twitch Check in the terminal, over the REST channel of a running Rasa (the one
+`make serve` runs, or one scripts/chat.sh starts beside it).
 
 Unlike `rasa shell` it greets first and shows the prompt at once, while Rasa is still loading
 (the first message waits for it); library logs go to files, never to the screen; replies are
-compact blocks with blank lines between them, and buttons are numbered choices ("1" sends the
-first). Standard library only.
+compact blocks with blank lines between them, wrapped at word boundaries to the terminal's
+width, and buttons are numbered choices ("1" sends the first). Standard library only.
 
     python -m channels.terminal --url http://127.0.0.1:5005
+    python -m channels.terminal --check http://127.0.0.1:5005   # exit 0 if Twitch Check answers there
 """
 import argparse
 import json
+import shutil
 import sys
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -21,6 +25,45 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 WAIT_FOR_RASA = 300  # seconds: a cold start on a slow machine
+
+
+MAX_WIDTH = 100  # long lines are hard to read, even in a wide terminal
+
+
+def screen_width() -> int:
+    return min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH) - 1
+
+
+def wrapped(text: str, width: int = 0) -> str:
+    """Each line folded at word boundaries; a bullet's continuation lines indented under its text."""
+    width = width or screen_width()
+    out = []
+    for line in text.splitlines():
+        lead = len(line) - len(line.lstrip(" "))
+        indent = " " * (lead + (2 if line.lstrip().startswith(("• ", "- ")) else 0))
+        out.append(textwrap.fill(line, width, subsequent_indent=indent, break_long_words=False,
+                                 break_on_hyphens=False) if line.strip() else "")
+    return "\n".join(out)
+
+
+def choices(titles: List[str], width: int = 0) -> str:
+    """Numbered choices, three spaces apart; a choice is never split across lines."""
+    width, lines = width or screen_width(), [""]
+    for n, title in enumerate(titles, 1):
+        item = f"[{n}] {title}"
+        if lines[-1] and len(lines[-1]) + 3 + len(item) > width:
+            lines.append("")
+        lines[-1] += "   " + item
+    return "\n".join(lines)
+
+
+def answering(url: str) -> bool:
+    """Is Twitch Check's REST channel answering at this URL (its health check)?"""
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/webhooks/rest/", timeout=3) as reply:
+            return reply.status == 200
+    except (OSError, ValueError):
+        return False
 
 
 def greeting() -> str:
@@ -61,19 +104,24 @@ class Conversation:
         self.choices = []
         for reply in replies:
             if reply.get("text"):
-                print(f"\n{reply['text']}")
+                print("\n" + wrapped(reply["text"]))
             buttons = reply.get("buttons") or []
             if buttons:
                 self.choices = buttons
-                print("   " + "   ".join(f"[{n}] {b['title']}" for n, b in enumerate(buttons, 1)))
+                print(choices([b["title"] for b in buttons]))
         print()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:5005")
-    conversation = Conversation(parser.parse_args().url)
-    print(f"\n{greeting()}\n\n(Type your message and press Enter; a number picks a choice; Ctrl-D or \"/exit\" leaves.)\n")
+    parser.add_argument("--check", metavar="URL", help="exit 0 if Twitch Check answers at URL, else 1")
+    args = parser.parse_args()
+    if args.check:
+        return 0 if answering(args.check) else 1
+    conversation = Conversation(args.url)
+    print("\n" + wrapped(greeting()) + "\n\n" + wrapped(
+        "(Type your message and press Enter; a number picks a choice; Ctrl-D or \"/exit\" leaves.)") + "\n")
     while True:
         try:
             typed = input("You: ")
@@ -87,8 +135,8 @@ def main() -> None:
         try:
             conversation.show(conversation.send(conversation.words_for(typed)))
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            print("\nSorry, Twitch Check is not answering right now (see logs/rasa.log). "
-                  "If you have a warning sign such as trouble breathing or slurred speech, call 999 now.\n")
+            print("\n" + wrapped("Sorry, Twitch Check is not answering right now (see logs/rasa.log). "
+                  "If you have a warning sign such as trouble breathing or slurred speech, call 999 now.") + "\n")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 Rasa rebuilds a conversation on every message: it reads every event of the conversation from
 the database, decodes it and replays it into a new tracker, then writes the turn's new events.
 A Twitch Check interview has a few hundred events by its end, so the rebuild grew with every
-turn and was about a quarter of Rasa's CPU per turn (README, "Speed").
+turn and was about a quarter of Rasa's CPU per turn (docs/speed.md, "Speed").
 
 This store writes exactly as Rasa's does (the database stays the only record), and remembers the
 tracker it has just saved. The next message of that conversation gets the remembered tracker
@@ -16,7 +16,7 @@ retrieval, put back on saving), so two callers never share one tracker object. A
 conversation started a new session since it was read is not kept: Rasa reads only the latest
 session back, and so must this store.
 
-A turn is saved, or the person is told and nothing is lost (README, "Reliability"). Every read
+A turn is saved, or the person is told and nothing is lost (docs/reliability.md, "Reliability"). Every read
 and write runs in a small thread pool, never on Rasa's event loop, and SQLite waits at most
 ``busy_timeout_ms`` for a lock (Python's default wait of 5 s ran on the event loop, so everyone
 waited). A write that fails is tried again ``tries`` times with a short backoff; if it still

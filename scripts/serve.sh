@@ -21,7 +21,7 @@ WEB_PORT=${WEB_PORT:-8080}
 WEB_ORIGIN=${WEB_ORIGIN:-http://localhost:$WEB_PORT}
 export TWITCH_WEB_ORIGINS=${TWITCH_WEB_ORIGINS:-$WEB_ORIGIN,http://127.0.0.1:$WEB_PORT}
 endpoints=${ENDPOINTS:-endpoints.yml}
-if [ "${SCALE:-0}" = 1 ]; then   # endpoints.scale.yml reads these; README, "Several instances"
+if [ "${SCALE:-0}" = 1 ]; then   # endpoints.scale.yml reads these; docs/keeping-conversations.md, "Several instances"
   endpoints=endpoints.scale.yml
   export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:$ACTION_PORT/webhook}
   export TRACKER_DB_HOST=${TRACKER_DB_HOST:-127.0.0.1} TRACKER_DB_PORT=${TRACKER_DB_PORT:-5432}

@@ -65,8 +65,61 @@
   });
 
   var chat = document.getElementById("chat");
-  new MutationObserver(function () { markTriage(chat); })
+  new MutationObserver(function () { markTriage(chat); announce(); started(); keepFocus(); })
     .observe(chat, { childList: true, subtree: true });
+
+  // Screen readers hear each new message from Twitch Check (a polite live region): the card
+  // as its level, title and what to do; messages restored from this browser on a reload are
+  // not read out again (only those after the socket connects are new).
+  var announcer = document.getElementById("announcer"), listening = false;
+  function spoken(el) {
+    var card = el.classList.contains("tc-card") && el;
+    if (!card) return (el.textContent || "").trim();
+    return [".tc-badge", ".tc-title", ".tc-action"].map(function (part) {
+      var found = card.querySelector(part);
+      return found ? found.textContent.trim() : "";
+    }).filter(Boolean).join(". ");
+  }
+  // The widget mounts a card afresh whenever the list changes: it is read once, by message id.
+  var announcedIds = {};
+  function announce() {
+    chat.querySelectorAll(".rw-response:not(.tc-announced)").forEach(function (el) {
+      var words = spoken(el), id = el.getAttribute("data-message");
+      if (!words) return;  // not rendered yet
+      el.classList.add("tc-announced");
+      if (id) { if (announcedIds[id]) return; announcedIds[id] = true; }
+      if (!listening) return;
+      var line = document.createElement("p");
+      line.textContent = words;
+      announcer.appendChild(line);
+      while (announcer.childNodes.length > 4) announcer.removeChild(announcer.firstChild);
+    });
+  }
+
+  // Once the person has said something, the phone layout gives the chat the space (index.html).
+  function started() {
+    if (chat.querySelector(".rw-client")) document.body.classList.add("tc-started");
+  }
+
+  // A reply button disappears once chosen, and focus would fall back to the top of the page.
+  // When the answer has arrived (nothing new for a moment), keyboard users go on from its first
+  // choice, or the message box when it has none; unless they have moved focus themselves.
+  var awaiting = false, quiet = null;
+  chat.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest(".rw-reply")) awaiting = true;
+  });
+  function keepFocus() {
+    if (!awaiting) return;
+    clearTimeout(quiet);
+    quiet = setTimeout(function () {
+      var focused = document.activeElement;
+      if (focused && focused !== document.body && chat.contains(focused) === false) { awaiting = false; return; }
+      if (focused && focused !== document.body) return;  // still on the chosen button: not answered yet
+      var replies = chat.querySelectorAll(".rw-replies .rw-reply");
+      var next = replies.length ? replies[0] : chat.querySelector(".rw-new-message");
+      if (next) { next.focus(); awaiting = false; }
+    }, 600);
+  }
 
   WebChat.default({
     socketUrl: socketUrl,
@@ -84,7 +137,10 @@
     // The result card and the doctor's summary (card.js).
     customComponent: window.TwitchCheck.customComponent,
     onSocketEvent: {
-      connect: function () { window.TwitchCheck.connected(); setStatus("Connected."); },
+      connect: function () {
+        window.TwitchCheck.connected(); setStatus("Connected.");
+        announce(); listening = true;  // what is on screen now was restored, not new
+      },
       disconnect: function () { setStatus("Connection lost, retrying…", true); },
       twitch_forgotten: forgotten,
       connect_error: function () { setStatus("Cannot reach Twitch Check at " + socketUrl + ", retrying…", true); }

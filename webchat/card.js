@@ -79,24 +79,73 @@
       if (rect.top < 0 || rect.top > window.innerHeight) (list || el).scrollIntoView({ block: "nearest" });
     };
   }
-  function sectionMounted(id, index) {
-    return function (el) {
-      if (!el || el.getAttribute("data-tc-toggle")) return;
-      el.setAttribute("data-tc-toggle", "1");
-      el.addEventListener("toggle", function () {
-        (opened[id] = opened[id] || {})[index] = el.open;
-      });
-    };
-  }
-
   /* ---- the result card ------------------------------------------------------------
    * CARD (actions/result.py, Card.as_dict): level, badge, title, now (what to do and by
-   * when), reason, also (always shown), sections [{title, lines}] (closed <details>),
+   * when), reason, also (always shown), sections [{title, lines}] (disclosure buttons),
    * call [{label, number}] and while_waiting (emergency only), reminder, sources.
    */
   function lines(items, className) {
     return h("ul", { className: className },
       list(items).map(function (line, i) { return h("li", { key: i }, text(line)); }));
+  }
+
+
+  /* A section is a heading with a real disclosure button (aria-expanded) and the panel it
+   * shows. "Get help sooner if" starts open when the person is sent home or to a routine
+   * appointment: the safety net must be seen without a click (NHS 111 online shows it open).
+   * The toggle is done on the DOM (no hooks: see above) and remembered in `opened`. */
+  var OPEN_AT_FIRST = { "Get help sooner if": ["see_doctor", "self_care"] };
+  function isOpen(id, index, title, lvl) {
+    var remembered = opened[id] && opened[id][index];
+    if (remembered !== undefined) return remembered;
+    return (OPEN_AT_FIRST[title] || []).indexOf(lvl) >= 0;
+  }
+  function toggler(panelId, remember) {
+    return function (event) {
+      var button = event.currentTarget, panel = document.getElementById(panelId);
+      var open = button.getAttribute("aria-expanded") !== "true";
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      if (panel) panel.hidden = !open;
+      if (remember) remember(open);
+    };
+  }
+  function disclosure(key, panelId, title, open, content, remember, className) {
+    return h("div", { key: key, className: className || "tc-section" },
+      h("h3", { className: "tc-section-title" },
+        h("button", { type: "button", className: "tc-disclosure", "aria-expanded": open ? "true" : "false",
+                      "aria-controls": panelId, onClick: toggler(panelId, remember) }, title)),
+      h("div", { id: panelId, className: "tc-panel", hidden: !open }, content));
+  }
+  function Section(id, lvl, s, index) {
+    var title = text(s.title), open = isOpen(id, index, title, lvl);
+    return disclosure(index, "tc-" + id + "-section-" + index, title, open, lines(s.lines),
+      function (now) { (opened[id] = opened[id] || {})[index] = now; });
+  }
+
+  /* One emergency number first: TWITCH_EMERGENCY_NUMBERS' first entry (config.js), else the
+   * one for the browser's country, else the first the bot sent; the others stay one tap away,
+   * for someone abroad. */
+  var BY_REGION = { GB: "999", UK: "999", US: "911", CA: "911" };
+  function mainNumber(numbers) {
+    var chosen = list((window.TWITCH_CHECK_CONFIG || {}).emergencyNumbers).map(telNumber);
+    for (var i = 0; i < chosen.length; i++) if (numbers.indexOf(chosen[i]) >= 0) return chosen[i];
+    var region = (String(navigator.language || "").split("-")[1] || "").toUpperCase();
+    var local = BY_REGION[region] || (region ? "112" : "");
+    return numbers.indexOf(local) >= 0 ? local : numbers[0];
+  }
+  function callLink(c, i) {
+    return h("a", { key: i, className: "tc-call", href: "tel:" + telNumber(c.number) },
+      text(c.label) || "Call " + telNumber(c.number));
+  }
+  function Calls(id, calls) {
+    var main = mainNumber(calls.map(function (c) { return telNumber(c.number); }));
+    var first = calls.filter(function (c) { return telNumber(c.number) === main; }).slice(0, 1);
+    var others = calls.filter(function (c) { return first.indexOf(c) < 0; });
+    return h("div", { className: "tc-calls-block" },
+      h("div", { className: "tc-calls" }, first.map(callLink)),
+      others.length > 0 && disclosure("others", "tc-" + id + "-other-numbers",
+        main === "999" ? "Not in the UK?" : "In another country?", false,
+        h("div", { className: "tc-calls tc-other-calls" }, others.map(callLink)), null, "tc-other-numbers"));
   }
 
   function Card(props) {
@@ -124,20 +173,13 @@
         hasIcon ? null : h("span", { "aria-hidden": "true" }, ICON[lvl] + " "), badge),
       h("h2", { className: "tc-title" }, text(card.title)),
       action && h("p", { className: "tc-action" }, action),
-      calls.length > 0 && h("div", { className: "tc-calls" }, calls.map(function (c, i) {
-        return h("a", { key: i, className: "tc-call", href: "tel:" + telNumber(c.number) },
-          text(c.label) || "Call " + telNumber(c.number));
-      })),
+      calls.length > 0 && Calls(id, calls),
       waiting.length > 0 && h("div", { className: "tc-waiting" },
         h("h3", null, "While you wait"), lines(waiting)),
       text(card.reason) && h("p", { className: "tc-reason" }, text(card.reason)),
       also.map(function (line, i) { return h("p", { key: "also" + i, className: "tc-also" }, line); }),
       list(card.sections).filter(function (s) { return s && list(s.lines).length; })
-        .map(function (s, i) {
-          return h("details", { key: i, className: "tc-section", ref: sectionMounted(id, i),
-                                open: !!(opened[id] && opened[id][i]) },
-            h("summary", null, text(s.title)), lines(s.lines));
-        }),
+        .map(function (s, i) { return Section(id, lvl, s, i); }),
       text(card.reminder) && h("p", { className: "tc-reminder" }, text(card.reminder)),
       sources.length > 0 && h("p", { className: "tc-sources" }, "Sources: " + sources.join("; "))
     );
@@ -145,6 +187,7 @@
 
   /* ---- the doctor's summary ------------------------------------------------------ */
   var SUMMARY_KEY = "twitch-check-summary";
+  var SUMMARY_NAME = "Summary for my doctor";  // its one name, as on the button that asks for it
 
   function openSummary(summary) {
     var data = JSON.stringify(summary || {});
@@ -159,8 +202,8 @@
 
   function Summary(props) {
     var summary = props.summary || {};
-    return h("div", { className: "rw-response tc-summary-msg tc-checked" },
-      h("p", null, h("strong", null, text(summary.title) || "Summary for your doctor"),
+    return h("div", { className: "rw-response tc-summary-msg tc-checked", "data-message": String(props.id) },
+      h("p", null, h("strong", null, text(summary.title) || SUMMARY_NAME),
         text(summary.date) ? " (" + text(summary.date) + ")" : ""),
       h("p", null, "A page you can print or show your doctor: what you told me, " +
         "the result, the likely causes and the sources."),
@@ -171,7 +214,7 @@
 
   function customComponent(props) {
     if (props && props.twitch_card) return h(Card, { card: props.twitch_card, id: props.id });
-    if (props && props.twitch_summary) return h(Summary, { summary: props.twitch_summary });
+    if (props && props.twitch_summary) return h(Summary, { summary: props.twitch_summary, id: props.id });
     return null;
   }
 

@@ -13,7 +13,8 @@ Serves exactly these, nothing else from disk:
   /card.js      -> webchat/card.js: the result card and the doctor's summary in the chat
   /summary.html, /summary.js -> the printable summary for a doctor
   /config.js    -> optional runtime config; with --rasa-url (or $RASA_URL) the page
-                   talks to that Rasa server instead of <same host>:5005.
+                   talks to that Rasa server instead of <same host>:5005; with
+                   $TWITCH_EMERGENCY_NUMBERS the card's first call button is its first entry.
 
 Every response carries a Content-Security-Policy header: scripts only from this server (no
 inline script), connections only to the Rasa server (http and ws), no framing by other sites
@@ -41,6 +42,22 @@ CDN_IMPORT = re.compile(rb"@import url\(https?://fonts\.googleapis\.com/[^)]*\);
 UNCHECKED_LINKS = b"transformLinkUri:null"
 CHECKED_LINKS = b'transformLinkUri:void 0,disallowedTypes:["image","imageReference"]'
 
+# The bundle renders reply choices as <div>s (Tab never reaches them, screen readers read
+# "Yes No Not sure" as text), an unnamed send button and an unlabelled input. These exact
+# edits of rasa-webchat 1.0.1's code make them a real <button>, a named button and a
+# labelled input, and let the keyboard reach the scrolling message list. Each must match
+# once: another bundle version fails loudly in the tests rather than silently.
+ACCESSIBLE = (
+    (b'o.a.createElement("div",{key:t,className:"rw-reply",onClick:function(t){t.stopPropagation()',
+     b'o.a.createElement("button",{type:"button",key:t,className:"rw-reply",'
+     b'onClick:function(t){t.stopPropagation()'),
+    (b'{type:"submit",className:"rw-send",',
+     b'{type:"submit",className:"rw-send","aria-label":"Send",'),
+    (b'className:"rw-new-message",name:"message",',
+     b'className:"rw-new-message","aria-label":"Your message",name:"message",'),
+    (b'{id:"rw-messages",style:',
+     b'{id:"rw-messages",role:"region","aria-label":"Conversation",tabIndex:0,style:'),
+)
 JS = "application/javascript; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 FILES = {
@@ -56,6 +73,16 @@ FILES = {
         "application/javascript; charset=utf-8",
     ),
 }
+
+
+def accessible_bundle(bundle: bytes) -> bytes:
+    """The widget bundle without its CDN font import, with the edits in ACCESSIBLE."""
+    bundle = CDN_IMPORT.sub(b"", bundle)
+    for old, new in ACCESSIBLE:
+        if bundle.count(old) != 1:
+            raise ValueError(f"rasa-webchat bundle changed: {old[:40]!r} not found once")
+        bundle = bundle.replace(old, new)
+    return bundle
 
 
 def rasa_origins(rasa_url, host_header):
@@ -81,9 +108,13 @@ def content_security_policy(rasa_url, host_header):
 
 
 def make_handler(rasa_url):
-    config_js = "window.TWITCH_CHECK_CONFIG = %s;\n" % json.dumps(
-        {"socketUrl": rasa_url} if rasa_url else {}
-    )
+    config = {"socketUrl": rasa_url} if rasa_url else {}
+    # The emergency number shown first on the card: the setting's first entry, when set (the
+    # card lists them all; card.js otherwise goes by the browser's locale).
+    chosen = [n.strip() for n in os.environ.get("TWITCH_EMERGENCY_NUMBERS", "").split(",") if n.strip()]
+    if chosen:
+        config["emergencyNumbers"] = chosen
+    config_js = "window.TWITCH_CHECK_CONFIG = %s;\n" % json.dumps(config)
 
     class Handler(SimpleHTTPRequestHandler):
         def do_HEAD(self):
@@ -96,7 +127,10 @@ def make_handler(rasa_url):
             elif path in FILES:
                 file, ctype = FILES[path]
                 try:
-                    body = CDN_IMPORT.sub(b"", file.read_bytes()).replace(UNCHECKED_LINKS, CHECKED_LINKS)
+                    body = file.read_bytes()
+                    if path == "/lib/index.js":
+                        body = accessible_bundle(body)
+                    body = body.replace(UNCHECKED_LINKS, CHECKED_LINKS)
                 except FileNotFoundError:
                     self.send_error(
                         HTTPStatus.NOT_FOUND,

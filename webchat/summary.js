@@ -51,7 +51,7 @@
         "\"Summary for my doctor\" after your result, then open it from there."));
       return;
     }
-    var title = str(s.title) || "Twitch Check summary";
+    var title = str(s.title) || "Summary for my doctor";
     document.title = title + (s.date ? " " + str(s.date) : "");
     root.appendChild(el("h1", null, title));
     root.appendChild(el("p", "date", "Date: " + longDate(s.date)));

@@ -52,3 +52,30 @@ def test_the_widget_is_served_with_its_link_check_on_and_no_images(page):
         bundle = response.read()
     assert serve.UNCHECKED_LINKS not in bundle  # javascript: links would be live
     assert bundle.count(serve.CHECKED_LINKS) == 1
+
+
+def test_the_widget_gets_real_reply_buttons_a_named_send_button_and_a_labelled_input(page):
+    with urllib.request.urlopen(page + "/lib/index.js") as response:
+        bundle = response.read()
+    assert b'createElement("button",{type:"button",key:t,className:"rw-reply"' in bundle
+    assert b'createElement("div",{key:t,className:"rw-reply",onClick:function(t)' not in bundle
+    assert b'className:"rw-send","aria-label":"Send"' in bundle
+    assert b'className:"rw-new-message","aria-label":"Your message"' in bundle
+    assert b"fonts.googleapis.com" not in bundle
+
+
+def test_another_widget_version_is_refused_rather_than_served_inaccessible():
+    with pytest.raises(ValueError, match="bundle changed"):
+        serve.accessible_bundle(b"a bundle without the expected code")
+
+
+def test_the_emergency_number_setting_reaches_the_page(monkeypatch):
+    monkeypatch.setenv("TWITCH_EMERGENCY_NUMBERS", "911, 112")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), serve.make_handler(None))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{server.server_address[1]}/config.js") as response:
+            config = response.read().decode()
+    finally:
+        server.shutdown()
+    assert '"emergencyNumbers": ["911", "112"]' in config

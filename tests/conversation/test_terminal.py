@@ -1,5 +1,6 @@
 """`make chat`'s terminal client against the running bot: it greets before anything is typed,
 shows replies and numbered choices, a number sends that choice, and no library log reaches it."""
+import os
 import subprocess
 import sys
 
@@ -22,3 +23,18 @@ def test_the_terminal_greets_first_and_a_number_picks_a_choice(bot):
     assert len(asked) >= 3 and "Question 2 of about" in asked[-2], "the second answer was the button's words"
     for noise in ("INFO", "WARNING", "tensorflow", "Traceback"):
         assert noise not in shown
+
+
+def test_check_finds_the_running_bot(bot):
+    done = subprocess.run([sys.executable, "-m", "channels.terminal", "--check", bot.url], cwd=ROOT,
+                          capture_output=True, timeout=30)
+    assert done.returncode == 0
+
+
+def test_make_chat_talks_to_the_twitch_check_already_running(bot):
+    port = bot.url.rsplit(":", 1)[1]
+    done = subprocess.run(["scripts/chat.sh"], input="my eyelid keeps twitching\n/exit\n", capture_output=True,
+                          text=True, cwd=ROOT, timeout=120, env={**os.environ, "CHAT_PORT": port})
+    first, *rest = done.stdout.strip().splitlines()
+    assert first == f"Talking to the Twitch Check already running on port {port} (make serve)."
+    assert "Question 1 of about" in done.stdout and not done.stderr.strip()

@@ -30,8 +30,9 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def bot_servers(bot):
     """URLs of the web chat page and of Rasa (the `bot` fixture); stopped at the end."""
-    if not (ROOT / "webchat/node_modules/rasa-webchat/lib/index.js").exists():
-        pytest.fail("webchat/node_modules missing: run `npm ci --prefix webchat`.")
+    for needed in ("rasa-webchat/lib/index.js", "axe-core/axe.min.js"):
+        if not (ROOT / "webchat/node_modules" / needed).exists():
+            pytest.fail(f"webchat/node_modules/{needed} missing: run `npm ci --prefix webchat`.")
     LOGS.mkdir(parents=True, exist_ok=True)
     web_port = bot.web_port  # the only origin Rasa's CORS allows
     log = LOGS / "webchat.log"
@@ -57,9 +58,11 @@ def playwright_instance():
         yield p
 
 
+# A UK browser unless a test says otherwise: the card's first call button follows the locale.
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-         "device_scale_factor": 2}
-DESKTOP = {"viewport": {"width": 1000, "height": 900}}
+         "device_scale_factor": 2, "locale": "en-GB"}
+DESKTOP = {"viewport": {"width": 1000, "height": 900}, "locale": "en-GB"}
+LAPTOP = {"viewport": {"width": 1280, "height": 800}, "locale": "en-GB"}
 
 
 def _browser_page(playwright, request, **options):
@@ -90,3 +93,15 @@ def page(playwright_instance, request):
 def phone_page(playwright_instance, request):
     """A phone-sized page (390x844, touch) in a fresh browser for each test."""
     yield from _browser_page(playwright_instance, request, **PHONE)
+
+
+@pytest.fixture
+def laptop_page(playwright_instance, request):
+    """A 1280x800 page, a common laptop screen."""
+    yield from _browser_page(playwright_instance, request, **LAPTOP)
+
+
+@pytest.fixture
+def us_page(playwright_instance, request):
+    """A desktop page in a browser set to American English."""
+    yield from _browser_page(playwright_instance, request, **{**DESKTOP, "locale": "en-US"})

@@ -3,8 +3,9 @@
 Real headless Chromium, the whole bot running (conftest.py). The web chat gets the
 assessment as one card ({"twitch_card": ...}, webchat/card.js):
 (a) a whole conversation to the result, on a desktop and on a phone: the card's top is on
-    screen when it arrives, it has its level's colour, its sections are closed, open on a
-    click and stay open as the conversation goes on, and it is short unless opened;
+    screen when it arrives, it has its level's colour, its sections are closed (but for the
+    safety net on a routine result), open on a click and stay open as the conversation goes
+    on, and it is short unless opened;
 (b) an emergency: call buttons (tel: links) and what to do while waiting, shown at once; a
     "can I wait?" gets the emergency advice again;
 (c) after a result, "New check" and a new complaint start a new interview;
@@ -55,7 +56,7 @@ def viewport_shot(page, name):
 
 
 def visible_words(locator):
-    return len(locator.inner_text().split())  # innerText leaves out closed <details>
+    return len(locator.inner_text().split())  # innerText leaves out hidden panels
 
 
 def level_of(card):
@@ -105,23 +106,32 @@ def test_result_card_in_view_coloured_and_short(any_page, chat, request):
         assert card.locator(part).inner_text().strip()
     expect(card.locator(".tc-reminder")).to_contain_text("not a diagnosis")
 
-    # the details are closed sections: short until opened
-    sections = card.locator("details.tc-section")
-    assert sections.count() >= 2
-    assert [sections.nth(i).get_attribute("open") for i in range(sections.count())] == \
-        [None] * sections.count()
-    expect(sections.first.locator("li").first).to_be_hidden()
-    words = visible_words(card)
-    assert words < MAX_VISIBLE_WORDS, f"{words} words visible before opening anything"
-    sections.first.locator("summary").click()
-    expect(sections.first).to_have_attribute("open", "")
-    expect(sections.first.locator("li").first).to_be_visible()
-    assert visible_words(card) > words
+    # the details are sections behind disclosure buttons: closed, except the safety net on a
+    # routine result; the card is short until one is opened
+    toggles = card.locator(".tc-section .tc-disclosure")
+    assert toggles.count() >= 2
+    states = {toggles.nth(i).inner_text().strip(): toggles.nth(i).get_attribute("aria-expanded")
+              for i in range(toggles.count())}
+    sooner_open = level in ("see_doctor", "self_care")
+    assert states == {title: "true" if title == "Get help sooner if" and sooner_open else "false"
+                      for title in states}, states
+    first = toggles.first
+    panel = card.locator("#" + first.get_attribute("aria-controls"))
+    expect(panel).to_be_hidden()
+    words = visible_words(card) - sum(visible_words(card.locator("#" + toggles.nth(i).get_attribute("aria-controls")))
+                                      for i in range(toggles.count()) if states[toggles.nth(i).inner_text().strip()] == "true")
+    assert words < MAX_VISIBLE_WORDS, f"{words} words visible besides the safety net"
+    before = visible_words(card)
+    first.click()
+    expect(first).to_have_attribute("aria-expanded", "true")
+    expect(panel.locator("li").first).to_be_visible()
+    assert visible_words(card) > before
     viewport_shot(page, f"card-{size}-section-open")
     # it stays open while the conversation goes on (the widget re-mounts custom messages)
     replies = next_step(page, "Why?")
     assert replies, "no answer to Why?"
-    expect(page.locator(CARD).first.locator("details.tc-section").first).to_have_attribute("open", "")
+    expect(page.locator(CARD).first.locator(".tc-section .tc-disclosure").first).to_have_attribute(
+        "aria-expanded", "true")
 
 
 def test_emergency_card_calls_and_waiting_advice_then_no_wait_and_see(page, chat):

@@ -115,16 +115,19 @@ def answer(page, new_messages):
     visible = [b for b in buttons.all() if b.is_visible()]
     if visible:
         titles = [b.inner_text().strip() for b in visible]
-        # "No" keeps an eyelid twitch out of the warning signs; else the first option
-        for b, t in zip(visible, titles):
-            if re.fullmatch(r"no\b.*", t, re.I):
-                return click(page, b)
-        return click(page, visible[0])
+        return click(page, visible[titles.index(preferred(titles))])
+    return say(page, typed_answer(new_messages))
+
+
+def typed_answer(new_messages):
+    """What the person types to the bot's latest question."""
     question = new_messages[-1].lower()  # earlier ones may be an intro
-    for pattern, reply in ANSWERS:
-        if re.search(pattern, question):
-            return say(page, reply)
-    return say(page, "no")
+    return next((reply for pattern, reply in ANSWERS if re.search(pattern, question)), "no")
+
+
+def preferred(titles):
+    """The choice a person with an eyelid twitch makes: "No" keeps it out of the warning signs."""
+    return next((t for t in titles if re.fullmatch(r"no\b.*", t, re.I)), titles[0])
 
 
 def assessment_in(messages):

@@ -114,3 +114,23 @@ def test_progress_counts_up_and_the_total_is_an_estimate():
 ])
 def test_a_new_complaint_is_told_from_a_follow_up(message, new):
     assert is_new_complaint(message, ["my left eyelid keeps twitching", "about 5 days"]) is new
+
+
+def test_the_summary_keeps_only_what_describes_the_problem():
+    answers = {**CALM, "duration": "about 5 days"}
+    card = shown.card(assess(answers, ["my eyelid keeps twitching"]))
+    said = ["my eyelid keeps twitching", "no", "Not sure", "why?", "What can I do now?",
+            "Summary for my doctor", "about 5 days, worse after coffee", "my eyelid keeps twitching"]
+    summary = shown.doctor_summary(card, said, answers)
+    assert summary["said"] == ["my eyelid keeps twitching", "about 5 days, worse after coffee"]
+    assert summary["title"] == "Summary for my doctor"
+
+
+def test_routine_results_say_where_to_turn_out_of_hours():
+    for answers in ({**CALM, "caffeine": "5 coffees"}, {**CALM, "duration": "3 months"}):
+        card = shown.card(assess(answers, ["my eyelid keeps twitching"]))
+        sooner = card.section(shown.SOONER)
+        assert card.level in ("self_care", "see_doctor")
+        assert sooner and any("111" in line and "out-of-hours" in line for line in sooner.lines)
+    emergency = shown.card(assess(CALM, ["my face is drooping and my speech is slurred"]))
+    assert not any("111" in line for s in emergency.sections for line in s.lines if s.title == shown.SOONER)
