@@ -75,6 +75,7 @@ class KnowledgeBase:
     advice: dict
     conversation: dict  # questions and fixed replies (questions.yml)
     lexicon: dict       # the words for every finding, place and context cue (lexicon.yml)
+    followups: dict = field(default_factory=dict)  # questions after a result and their answers (followups.yml)
 
     def source_names(self, ids) -> List[str]:
         return [self.sources[i]["short"] for i in ids]
@@ -104,6 +105,7 @@ def load() -> KnowledgeBase:
         advice=_read("advice.yml"),
         conversation=_read("questions.yml"),
         lexicon=_read("lexicon.yml"),
+        followups=_read("followups.yml"),
     )
     check(kb)
     return kb
@@ -143,6 +145,7 @@ def check(kb: KnowledgeBase) -> None:
     problems += [f"lexicon: {fid} has an unknown kind" for fid, spec in lexicon["findings"].items()
                  if spec.get("kind", "symptom") not in ("symptom", "state", "condition")]
     problems += _check_replies(kb)
+    problems += _check_followups(kb)
     if problems:
         raise KnowledgeError("; ".join(problems))
 
@@ -160,4 +163,35 @@ def _check_replies(kb: KnowledgeBase) -> List[str]:
         problems += [f"advice conflict {conflict['id']}: unknown finding {f}" for f in conflict["findings"] if f not in kb.findings]
         problems += [f"advice conflict {conflict['id']}: unknown source {s}" for s in conflict["sources"] if s not in kb.sources]
     problems += [f"emergency_waiting: unknown source {s}" for s in kb.advice["emergency_waiting"]["sources"] if s not in kb.sources]
+    return problems
+
+
+def _check_followups(kb: KnowledgeBase) -> List[str]:
+    """The follow-up answers name only known sources, findings, levels, causes, rules and contacts."""
+    data = kb.followups
+    if not data:
+        return []
+    families = data["families"]
+    rule_ids = {rule.id for rule in kb.rules}
+    sources = [s for f in families for s in f.get("sources", [])]
+    sources += [s for f in families for c in f.get("other_conditions", []) for s in c["sources"]]
+    sources += [s for f in families for d in f.get("donts", []) for s in d["sources"]]
+    sources += data["cannot_answer"]["sources"]
+    findings = [x for f in families for x in f.get("findings", [])]
+    findings += [x for f in families for c in f.get("other_conditions", []) for x in c.get("signs", [])]
+    findings += [x for f in families for d in f.get("donts", []) for x in d.get("findings", [])]
+    findings += [x for spec in data["medicines"].values() for x in spec.get("stop_now", {}).get("findings", [])]
+    findings += [m for m, spec in data["medicines"].items() if "words" not in spec]  # the others are findings
+    contact = next((f for f in families if f["id"] == "contact"), {})
+    findings += [x for firsts in contact.get("first_contact", {}).values() for x in firsts if x != "default"]
+    problems = [f"followups: unknown source {s}" for s in sources if s not in kb.sources]
+    problems += [f"followups: unknown finding {x}" for x in findings if x not in kb.findings]
+    problems += [f"followups: family {f['id']}: unknown level {lv}" for f in families for lv in f.get("levels", [])
+                 if lv not in LEVELS]
+    problems += [f"followups: tests for unknown cause or rule {i}" for i in data["tests"]
+                 if i not in kb.causes and i not in rule_ids]
+    problems += [f"followups: while waiting for unknown rule {i}" for i in data["while_waiting_for_sign"] if i not in rule_ids]
+    problems += [f"followups: first_contact: unknown contact {c}" for firsts in contact.get("first_contact", {}).values()
+                 for c in firsts.values() if c not in contact.get("contacts", {})]
+    problems += [f"followups: tell: unknown contact {c}" for c in contact.get("tell", {}) if c not in contact.get("contacts", {})]
     return problems

@@ -27,6 +27,7 @@ RULE_CASES = {
     "progressive_bulbar": ({"bulbar": "my speech has been getting slurred slowly over the past few months"}, []),
     "injury_with_numbness": ({"injury": "I fell on my back last week", "numbness": "yes numb foot"}, []),
     "vomiting_diarrhoea": ({"hydration": "I've had really bad diarrhoea for two days"}, ["calf cramps"]),
+    "dystonic_reaction": ({"medications": "metoclopramide since yesterday"}, ["my neck keeps twisting to one side"]),
     "long_duration": ({"duration": "about 3 weeks"}, ["eyelid twitching"]),
     "multiple_areas": ({"multiple_areas": "yes, arms and legs"}, []),
     "recurring": ({"frequency": "most days for a while now"}, ["my foot keeps cramping"]),
