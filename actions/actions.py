@@ -490,7 +490,7 @@ class ActionApplyCorrection(OutsideInterview):
         if not tracker.get_slot("triage_level"):
             return [FollowupAction("twitch_form")]  # no assessment yet: this is the opening, misread
         corrected = _corrected_topics(tracker)
-        if not corrected:
+        if not corrected or followup.asks_about_the_result(tracker.latest_message.get("text") or ""):
             return await super().run(dispatcher, tracker, domain)
         return _apply_correction(dispatcher, corrected, " Here is my updated advice.")
 

@@ -82,13 +82,13 @@ def _is_own_button(text: str, kb: Optional[KnowledgeBase] = None) -> bool:
     return text.strip().lower() in _data(kb)["own_buttons"]
 
 
-def _family_matches(family: dict, text: str, kb: KnowledgeBase) -> bool:
+def _family_matches(family: dict, text: str, kb: KnowledgeBase, evidence: Mapping[str, List[str]]) -> bool:
     if _says(text, family.get("unless", [])):
         return False
     if _says(text, family.get("words", [])):
         return True
-    if _says(text, family.get("weak_words", [])):
-        return bool(_asked_cause(text, kb) or _other_condition(family, text))
+    if _says(text, family.get("weak_words", [])) and _weak_words_count(family, text, kb, evidence):
+        return True
     lists = family.get("all_of")
     if not lists:
         return False
@@ -97,7 +97,16 @@ def _family_matches(family: dict, text: str, kb: KnowledgeBase) -> bool:
     return all(_says(text, words) for words in first) and said_last
 
 
-def recognise(text: str, level: str, kb: Optional[KnowledgeBase] = None) -> Optional[str]:
+def _weak_words_count(family: dict, text: str, kb: KnowledgeBase, evidence: Mapping[str, List[str]]) -> bool:
+    """Weak words are about a cause only when the question names one ("is it the coffee?"), and
+    about a medicine only when the person told me they take one ("should I stop taking it?")."""
+    if family["id"] == "medicine":
+        return any(f in evidence for f in family["findings"])
+    return bool(_asked_cause(text, kb) or _other_condition(family, text))
+
+
+def recognise(text: str, level: str, kb: Optional[KnowledgeBase] = None,
+              evidence: Mapping[str, List[str]] = None) -> Optional[str]:
     """The first family the question belongs to that answers at this level; None when none does.
     A family kept for other levels is passed over ("can we wait?" in an emergency is left to the
     kind restatement, while "can I wait and call my GP?" is still asked who to contact)."""
@@ -108,7 +117,7 @@ def recognise(text: str, level: str, kb: Optional[KnowledgeBase] = None) -> Opti
     for family in _data(kb)["families"]:
         if asks_why and not family.get("answers_why"):
             continue
-        if level in family.get("levels", LEVELS) and _family_matches(family, text, kb):
+        if level in family.get("levels", LEVELS) and _family_matches(family, text, kb, evidence or {}):
             return family["id"]
     return None
 
@@ -266,15 +275,35 @@ def _medicine_named(family: dict, s: Situation, kb: KnowledgeBase) -> Tuple[Opti
     return None, None
 
 
-def _the(words: str) -> str:
-    return words if words.startswith(("the ", "my ", "your ")) else f"the {words}"
+DETERMINERS = {"the", "my", "a", "an", "any", "some", "more", "next", "this", "that", "his", "her", "your", "their",
+               "these", "those", "another", "of", "to", "on", "stop", "take", "taking"}
+
+
+def _medicine_words(family: dict, text: str) -> Optional[str]:
+    """How the question names a medicine the knowledge base does not know ("calcium tablets")."""
+    words = _clean(text).split()
+    nouns = {parse.normalise(w) for w in family["all_of"][-1]}
+    for i, word in enumerate(words):
+        if word in nouns:
+            before = words[i - 1] if i > 0 and words[i - 1] not in DETERMINERS else ""
+            return f"{before} {word}".strip()
+    return None
+
+
+def _name(med_id: Optional[str], words: Optional[str], kb: KnowledgeBase) -> Optional[str]:
+    """ "the cholesterol tablet", "the inhaler"; an everyday medicine by its name ("paracetamol")."""
+    if not words:
+        return None
+    everyday = "words" in _data(kb)["medicines"].get(med_id, {})
+    return words if everyday or words.startswith(("the ", "my ", "your ")) else f"the {words}"
 
 
 def _medicine(family: dict, s: Situation, kb: KnowledgeBase):
+    """Keep taking a prescribed medicine, except where the guidance says stop now; who to ask."""
     med_id, words = _medicine_named(family, s, kb)
     spec = _data(kb)["medicines"].get(med_id, {}) if med_id else {}
-    values = {**_values(s, kb), "name": _the(words) if words else "your medicine",
-              "ask": family["ask"][s.level]}
+    name = _name(med_id, words, kb) or _medicine_words(family, s.question) or family["unnamed"]
+    values = {**_values(s, kb), "name": name, "ask": family["ask"][s.level]}
     sources = family["sources"]
     if s.level == "emergency":
         return _fill(spec.get("emergency", family["answers"]["emergency"]), **values), sources
@@ -287,13 +316,16 @@ def _medicine(family: dict, s: Situation, kb: KnowledgeBase):
         return _upper_first(_fill(spec["stop_any"], **values)), sources
     if "why_keep" in spec:
         return _fill(family["answers"]["keep"], why_keep=spec["why_keep"], **values), sources
-    return _fill(family["answers"]["unknown"], **values), sources
+    unknown = "unknown_stop" if _says(s.question, family["stop_words"]) else "unknown"
+    return _upper_first(_fill(family["answers"][unknown], **values)), sources
 
 
 def _tests(family: dict, s: Situation, kb: KnowledgeBase):
     """The knowledge base's own list: for the reason of the level first, then the likely causes."""
     tests = _data(kb)["tests"]
-    ids = [r.id for r in s.assessment.triage.reasons] + [r.cause.id for r in s.assessment.causes[:2]]
+    ids = [r.id for r in s.assessment.triage.reasons]
+    if s.level != "emergency" or not any(i in tests for i in ids):  # in an emergency, the reason's own
+        ids += [r.cause.id for r in s.assessment.causes[:2]]
     lines = list(dict.fromkeys(tests[i] for i in ids if i in tests))[:2]
     if s.level == "emergency":
         said = "; ".join(_lower_first(line).rstrip(".") for line in lines) or "they will decide there"
@@ -317,24 +349,24 @@ def _before(s: Situation, kb: KnowledgeBase) -> Assessment:
     return assess(s.answers, earlier, kb)
 
 
-def _new_findings(s: Situation, kb: KnowledgeBase) -> List[str]:
-    before = set(_before(s, kb).evidence)
-    return [f for f in s.assessment.evidence if f not in before and f != "unsure_warning_sign"]
+def _fired(assessment: Assessment) -> List[Rule]:
+    return [*assessment.triage.reasons, *assessment.triage.also_noted]
 
 
 def _serious(family: dict, s: Situation, kb: KnowledgeBase):
-    new = _new_findings(s, kb)
+    """ "Is this serious?": the level's answer. About something new the question brings that did
+    not raise the level (actions.py has advised on one that did): what it is, and what it changes."""
     answers = family["answers"]
+    before = _before(s, kb)
+    new = [f for f in s.assessment.evidence if f not in before.evidence and f != "unsure_warning_sign"]
     if not new:
         return _level_answer(family, s, kb), family["sources"]
-    said = quote(s.assessment.evidence, new, kb)
-    what = kb.findings[new[0]].label + said
-    before_rules = {r.id for r in [*_before(s, kb).triage.reasons, *_before(s, kb).triage.also_noted]}
-    noted = [r for r in [*s.assessment.triage.reasons, *s.assessment.triage.also_noted]
-             if r.id not in before_rules and r.advice]
+    what = kb.findings[new[0]].label + quote(s.assessment.evidence, new, kb)
+    earlier = {r.id for r in _fired(before)}
+    noted = [r for r in _fired(s.assessment) if r.id not in earlier and r.advice]
     if noted:
-        sources = [*family["sources"], *noted[0].sources]
-        return _fill(answers["new_noted"], new=what, advice=noted[0].advice.strip(), **_values(s, kb)), sources
+        return (_fill(answers["new_noted"], new=what, advice=noted[0].advice.strip(), **_values(s, kb)),
+                [*family["sources"], *noted[0].sources])
     return _fill(answers["new_same_level"], new=what, **_values(s, kb)), family["sources"]
 
 
@@ -426,11 +458,11 @@ def _asked_words(family: dict, text: str) -> str:
 
 def _could_it_be(family: dict, s: Situation, kb: KnowledgeBase):
     answers = family["answers"]
-    if s.level == "emergency":
-        return _fill(answers["emergency"], **_values(s, kb)), family["sources"]
     other = _other_condition(family, s.question)
+    found = bool(other) and any(f in s.assessment.evidence for f in other.get("signs", []))
+    if s.level == "emergency" and not found:
+        return _fill(answers["emergency"], **_values(s, kb)), family["sources"]
     if other:
-        found = any(f in s.assessment.evidence for f in other.get("signs", []))
         text = other["if_signs"] if found and "if_signs" in other else other["if_not"]
         if found:
             text = f"{text} {_now(s, kb)}"
@@ -441,6 +473,11 @@ def _could_it_be(family: dict, s: Situation, kb: KnowledgeBase):
         before = Situation(s.question, s.level, _before(s, kb), s.answers, s.notes, s.said, s.intent)
         return _cause_answer(family, cause_id, before, kb), [*family["sources"], *kb.causes[cause_id].sources]
     return _fill(answers["unknown"], asked=_asked_words(family, s.question), **_values(s, kb)), family["sources"]
+
+
+def _by_level(family: dict, s: Situation, kb: KnowledgeBase):
+    """A family whose answer is its level's template ("how long will it last?")."""
+    return _level_answer(family, s, kb), family["sources"]
 
 
 def _scared(family: dict, s: Situation, kb: KnowledgeBase):
@@ -534,7 +571,7 @@ def _about_person(family: dict, s: Situation, kb: KnowledgeBase):
 
 ANSWERS: Dict[str, Callable] = {
     "called_for_help": _called_for_help, "drive": _drive, "medicine": _medicine, "tests": _tests,
-    "wait": _wait, "serious": _serious, "could_it_be": _could_it_be, "scared": _scared,
+    "wait": _wait, "how_long": _by_level, "serious": _serious, "could_it_be": _could_it_be, "scared": _scared,
     "tonight": _tonight, "contact": _contact, "about_person": _about_person,
 }
 
@@ -558,7 +595,7 @@ def answer(s: Situation, kb: Optional[KnowledgeBase] = None) -> Optional[Reply]:
     """The answer to a question after a result, or None when it is not one this module answers
     (actions.py then answers as before: the reasons, the advice, the kind restatement...)."""
     kb = kb or load()
-    family_id = recognise(s.question, s.level, kb)
+    family_id = recognise(s.question, s.level, kb, s.assessment.evidence)
     if family_id:
         body, sources = ANSWERS[family_id](_family(family_id, kb), s, kb)
         return _finish(family_id, body, sources, s, kb)
