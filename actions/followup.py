@@ -56,8 +56,13 @@ def _clean(text: str) -> str:
     return parse.normalise(text)
 
 
-def _says(text: str, words: Sequence[str]) -> bool:
-    return bool(words) and bool(parse.says_any(_clean(text), words))
+def _flat(words: Sequence) -> List[str]:
+    """Word lists may hold other lists (YAML aliases: the sub-questions' words, shared once)."""
+    return [w for item in words for w in (_flat(item) if isinstance(item, list) else [item])]
+
+
+def _says(text: str, words: Sequence) -> bool:
+    return bool(words) and bool(parse.says_any(_clean(text), _flat(words)))
 
 
 def _mentions(text: str, findings: Sequence[str]) -> List[Tuple[str, str]]:
@@ -223,7 +228,7 @@ def _fill(template: str, **values: str) -> str:
 
 def _values(s: Situation, kb: KnowledgeBase) -> Dict[str, str]:
     """The placeholders every template may use."""
-    person = _person([*s.said, s.question], kb)
+    person = _person([*s.said[:1], s.question], kb)  # who the check is about: the opening says
     return {"now": _now(s, kb), "sign": _sign(s), "cause": _cause(s), "sooner": _sooner(s, kb),
             "numbers": emergency_numbers()[0], "todo": _todo(s, kb), **person}
 
@@ -248,9 +253,12 @@ def _called_for_help(family: dict, s: Situation, kb: KnowledgeBase):
 
 
 def _drive(family: dict, s: Situation, kb: KnowledgeBase):
-    """No in an emergency, and why; driving someone else in is answered for them."""
-    someone_else = _person([s.question], kb) is not YOU
-    template = "emergency_other" if s.level == "emergency" and someone_else else s.level
+    """No in an emergency, and why: for being driven in, for driving someone else, for driving."""
+    template = s.level
+    if s.level == "emergency" and _says(s.question, family["driven_words"]):
+        template = "emergency_driven"
+    elif s.level == "emergency" and _person([s.question], kb) is not YOU:
+        template = "emergency_other"
     return _fill(family["answers"][template], **{**_values(s, kb), **_person([s.question], kb)}), family["sources"]
 
 
@@ -285,8 +293,10 @@ def _medicine_words(family: dict, text: str) -> Optional[str]:
     nouns = {parse.normalise(w) for w in family["all_of"][-1]}
     for i, word in enumerate(words):
         if word in nouns:
-            before = words[i - 1] if i > 0 and words[i - 1] not in DETERMINERS else ""
-            return f"{before} {word}".strip()
+            start = i
+            while start > 0 and i - start < 2 and words[start - 1] not in DETERMINERS:
+                start -= 1  # "blood pressure tablets", "calcium tablets"
+            return " ".join(words[start:i + 1])
     return None
 
 
@@ -486,42 +496,47 @@ def _scared(family: dict, s: Situation, kb: KnowledgeBase):
 
 # what to do tonight
 
-def _donts(s: Situation, kb: KnowledgeBase, family: dict) -> List[Tuple[str, List[str], List[str]]]:
-    """(the "don't", the words that ask about it, its sources) that apply to this person: the
-    advice conflicts of what they told me (advice.yml), and the family's own don'ts."""
+@dataclass(frozen=True)
+class Dont:
+    text: str
+    words: Sequence[str]          # what asks about it ("should I rub it?")
+    sources: Sequence[str]
+    instead: Optional[str] = None  # the advice conflict's own safe tip, when it comes from one
+
+
+def _donts(s: Situation, kb: KnowledgeBase, family: dict) -> List[Dont]:
+    """What not to do, for this person: the advice conflicts of what they told me (advice.yml),
+    and the family's own don'ts (of what they ask about, or of what they told me)."""
     found = s.assessment.evidence
-    donts = [(c["dont"], c["words"], c["sources"]) for c in kb.advice["advice_conflicts"]
+    donts = [Dont(c["dont"], c["words"], c["sources"], c["instead"]) for c in kb.advice["advice_conflicts"]
              if "dont" in c and any(f in found for f in c["findings"])]
     for dont in family["donts"]:
         has_findings = not dont.get("findings") or any(f in found for f in dont["findings"])
         asked = not dont.get("asked") or _says(s.question, dont["asked"])
         if has_findings and asked:
-            donts.append((dont["text"], dont.get("asked", []), dont["sources"]))
+            donts.append(Dont(dont["text"], dont.get("asked", []), dont["sources"]))
     return donts
-
-
-def _helps(s: Situation, kb: KnowledgeBase, said: Sequence[str]) -> List[str]:
-    """The person's own advice (already safe for them), less a tip that only repeats a "don't"
-    just said (the calf "rest it, don't rub it" after "No, don't rub it")."""
-    repeated = {c["instead"] for c in kb.advice["advice_conflicts"] if c.get("dont") in said}
-    return [tip for tip in s.assessment.advice if tip not in repeated][:1 if s.level == "urgent" else 2]
 
 
 def _tonight(family: dict, s: Situation, kb: KnowledgeBase):
     """What helps tonight, within the level, and what not to do; "No." first when the question
-    asks about a "don't" ("should I rub it?" with a calf that may hold a clot)."""
+    asks about a "don't" ("should I rub it?" with a calf that may hold a clot). A "don't" whose
+    safe tip is already said is not said twice."""
     donts = _donts(s, kb, family)
-    asked = [d for d in donts if _says(s.question, d[1])]
-    parts = [_fill(family["refuse"], instead=asked[0][0]), *(d[0] for d in asked[1:])] if asked else []
+    asked = [d for d in donts if _says(s.question, d.words)]
+    parts = [_fill(family["refuse"], instead=asked[0].text), *(d.text for d in asked[1:])] if asked else []
     if s.level != "emergency" and _says(s.question, family["carry_on_words"]):
         parts.append(family["carry_on"][s.level])
     lead = _fill(family["leads"][s.level], **_values(s, kb))
+    helps: List[str] = []
     if s.level == "emergency":
         parts += [lead, "While you wait:\n" + _bullets(_waiting_lines(s, kb, limit=3))]
     else:
-        parts.append(" ".join([lead, *_helps(s, kb, [d[0] for d in asked])]))
-    parts += [d[0] for d in donts if d not in asked][:2]
-    return "\n".join(parts), [*family["sources"], *(src for d in donts for src in d[2])]
+        said_no = {d.instead for d in asked}
+        helps = [tip for tip in s.assessment.advice if tip not in said_no][:1 if s.level == "urgent" else 2]
+        parts.append(" ".join([lead, *helps]))
+    parts += [d.text for d in donts if d not in asked and d.instead not in helps][:2]
+    return "\n".join(parts), [*family["sources"], *(src for d in donts for src in d.sources)]
 
 
 # who to contact
@@ -536,8 +551,13 @@ def _contact_name(family: dict, contact_id: str) -> str:
     return family["contacts"][contact_id]["name"]
 
 
-def _asked_contact(family: dict, text: str) -> Optional[str]:
-    return next((cid for cid, spec in family["contacts"].items() if _says(text, spec["words"])), None)
+def _asked_contact(family: dict, text: str) -> Tuple[Optional[str], str]:
+    """(the contact the question names, how to name it): "your daughter" for "my daughter"."""
+    for cid, spec in family["contacts"].items():
+        word = parse.says_any(_clean(text), spec["words"])
+        if word:
+            return cid, spec["name"].format(word=word)
+    return None, "them"
 
 
 def _tell(family: dict, s: Situation, asked: Optional[str]) -> str:
@@ -546,26 +566,35 @@ def _tell(family: dict, s: Situation, asked: Optional[str]) -> str:
     return "".join(line for cid, line in family["tell"].items() if cid == asked or cid in implied)
 
 
-def _contact(family: dict, s: Situation, kb: KnowledgeBase):
+def _contact_template(family: dict, s: Situation, asked: Optional[str], first: str) -> str:
+    """Which answer: who to contact first at this level, against who the question names."""
     answers = family["answers"]
-    asked = _asked_contact(family, s.question)
+    if _says(s.question, family["unreachable_words"]):
+        return family["unreachable"][s.level]
+    if s.level == "emergency":
+        if asked == "someone":
+            return answers["emergency_someone"]
+        return answers["emergency_same" if asked in (None, "emergency_services", "ae") else "emergency"]
+    if s.level == "urgent" and asked in ("ae", "emergency_services"):
+        return answers["urgent_ae"]
+    if s.level == "urgent" and asked == first:
+        return answers["urgent_same"]
+    return answers[s.level]
+
+
+def _contact(family: dict, s: Situation, kb: KnowledgeBase):
+    asked, asked_name = _asked_contact(family, s.question)
     first = _first_contact(family, s)
     values = {**_values(s, kb), "first": _contact_name(family, first),
-              "First": _upper_first(_contact_name(family, first)),
-              "asked": _contact_name(family, asked) if asked else "them",
+              "First": _upper_first(_contact_name(family, first)), "asked": asked_name,
               "emergency_signs": family["emergency_signs"], "tell": _tell(family, s, asked)}
-    if s.level == "emergency":
-        same = asked in (None, "emergency_services", "ae")
-        return _fill(answers["emergency_same" if same else "emergency"], **values), family["sources"]
-    if s.level == "urgent" and asked in ("ae", "emergency_services"):
-        return _fill(answers["urgent_ae"], **values), family["sources"]
-    if s.level == "urgent" and asked == first:
-        return _fill(answers["urgent_same"], **values), family["sources"]
-    return _fill(answers[s.level], **values), family["sources"]
+    return _fill(_contact_template(family, s, asked, first), **values), family["sources"]
 
 
 def _about_person(family: dict, s: Situation, kb: KnowledgeBase):
-    ask = next((a for a in family["asks"] if _says(s.question, a["words"])), family["asks"][-1])
+    """The sub-question they ask about the person (school, staying alone, their age, the baby)."""
+    fits = [a for a in family["asks"] if all(f in s.assessment.evidence for f in a.get("findings", []))]
+    ask = next((a for a in fits if _says(s.question, a["words"])), fits[-1])
     return _fill(ask["answers"][s.level], **_values(s, kb)), family["sources"]
 
 

@@ -215,13 +215,13 @@ def test_a_routine_appointment_is_not_111_or_a_e():
 
 def test_self_care_needs_no_one_urgently_but_a_pharmacist_can_help():
     said = text_of("self_care", "should I see a pharmacist?")
-    assert "no need to see anyone urgently" in said and "pharmacist" in said
+    assert "no need for A&E, 111 or an urgent appointment" in said and "pharmacist" in said
 
 
 # --- is this serious? ---
 
 @pytest.mark.parametrize("person,said_first", [
-    ("stroke", "Yes"), ("pregnant_calf", "It needs checking today"), ("statin", "It isn't an emergency"),
+    ("stroke", "Please treat it as serious"), ("pregnant_calf", "It needs checking today"), ("statin", "It isn't an emergency"),
     ("self_care", "From what you told me, it doesn't sound serious")])
 def test_is_this_serious_at_each_level(person, said_first):
     assert text_of(person, "is this serious?").startswith(said_first)
