@@ -287,6 +287,16 @@ def _escalation(dispatcher: CollectingDispatcher, tracker: Tracker, assessment=N
     return keep_readings(tracker) + _tell_assessment(dispatcher, tracker, assessment)
 
 
+def _without_denials(text: str) -> str:
+    """The message less what it denies: "no slurring or droopy face, just the eye" names no new
+    place (the face), whatever is_new_complaint would make of the words."""
+    clean = parse.normalise(text)
+    for mention in reader.read(text).mentions:
+        if mention.status == "absent":
+            clean = clean.replace(mention.words, " ")
+    return clean
+
+
 def _says_a_warning_sign(text: str) -> bool:
     """This message, on its own, names a sign that needs help today or now."""
     return assess({}, [text]).level in ("emergency", "urgent")
@@ -369,7 +379,7 @@ class OutsideInterview(Action, abc.ABC):
         # A new complaint is a new check, unless it brings a warning sign (advised on first) or the
         # result was an emergency (which stays the advice).
         # A question about this result ("should I rub my leg tonight?") is not a new complaint.
-        if (told and told != "emergency" and is_new_complaint(text, _earlier_texts(tracker))
+        if (told and told != "emergency" and is_new_complaint(_without_denials(text), _earlier_texts(tracker))
                 and not _says_a_warning_sign(text) and not followup.asks_about_the_result(text)):
             return _new_check(dispatcher, tracker)
         assessment = current_assessment(tracker) if told else None

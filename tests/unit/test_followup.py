@@ -415,3 +415,9 @@ def test_an_unknown_id_in_the_follow_ups_fails_at_load(break_it, named):
     break_it(broken)
     with pytest.raises(KnowledgeError, match=named):
         check(dataclasses.replace(kb, followups=broken))
+
+
+def test_a_fear_read_online_is_answered_about_that_fear_kindly():
+    said = text_of("self_care", "i read online that twitching is the first sign of ALS and now i cant stop thinking "
+                                "about it. am i dying??")
+    assert said.startswith("I'm sorry you're frightened") and "ALS" in said and "unlikely" in said

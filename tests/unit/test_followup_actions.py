@@ -88,3 +88,12 @@ def test_a_question_naming_another_place_is_not_a_new_check():
     tracker = after_result("self_care", user("should I rub my leg tonight?", "ask_what_to_do"))
     shown, events = messages(ActionFollowUp(), tracker)
     assert not any(e.get("event") == "followup" for e in events) and "new check" not in shown[0][0]
+
+
+def test_denying_warning_signs_after_the_result_is_not_a_new_check():
+    tracker = after_result("self_care", user("ok ta, no slurring or droopy face or anything like that btw, just the "
+                                             "eye being annoying", "emergency"))
+    shown, events = messages(ActionCheckEmergency(), tracker)
+    assert not any(e.get("event") == "followup" for e in events) and "new check" not in shown[0][0]
+    assert {"event": "slot", "name": "triage_level", "value": None} not in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events]
