@@ -111,7 +111,7 @@ def _weak_words_count(family: dict, text: str, kb: KnowledgeBase, evidence: Mapp
 
 
 def recognise(text: str, level: str, kb: Optional[KnowledgeBase] = None,
-              evidence: Mapping[str, List[str]] = None) -> Optional[str]:
+              evidence: Optional[Mapping[str, List[str]]] = None) -> Optional[str]:
     """The first family the question belongs to that answers at this level; None when none does.
     A family kept for other levels is passed over ("can we wait?" in an emergency is left to the
     kind restatement, while "can I wait and call my GP?" is still asked who to contact)."""
@@ -212,6 +212,7 @@ def _person(texts: Sequence[str], kb: KnowledgeBase) -> Dict[str, str]:
     for text in texts:
         words = _clean(text).split()
         for i, word in enumerate(words):
+            word = word[:-1] if word.endswith("s") and word[:-1] in _flat(spec["people"].values()) else word  # "husbands"
             kind = next((k for k, names in spec["people"].items() if word in names), None)
             if kind:
                 pronouns = spec["pronouns"][kind]
