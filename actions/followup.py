@@ -323,12 +323,13 @@ def _medicine(family: dict, s: Situation, kb: KnowledgeBase):
         return _upper_first(_fill(stop_now["text"], **values)), sources
     if "pregnant" in spec and "pregnant" in s.assessment.evidence:
         return _fill(spec["pregnant"], **values), sources
-    if "stop_any" in spec:
-        return _upper_first(_fill(spec["stop_any"], **values)), sources
+    stopping = _says(s.question, family["stop_words"])
+    said = spec.get("stop" if stopping else "take") or spec.get("about")
+    if said:
+        return _upper_first(_fill(said, **values)), sources
     if "why_keep" in spec:
         return _fill(family["answers"]["keep"], why_keep=spec["why_keep"], **values), sources
-    unknown = "unknown_stop" if _says(s.question, family["stop_words"]) else "unknown"
-    return _upper_first(_fill(family["answers"][unknown], **values)), sources
+    return _upper_first(_fill(family["answers"]["unknown_stop" if stopping else "unknown"], **values)), sources
 
 
 def _tests(family: dict, s: Situation, kb: KnowledgeBase):
@@ -383,9 +384,19 @@ def _serious(family: dict, s: Situation, kb: KnowledgeBase):
 
 # "could it be X?"
 
+def _without_cues(text: str, kb: KnowledgeBase) -> str:
+    """The question less the words that ask it ("should I worry about my kidneys" -> "should I
+    my kidneys"), so that "worry" in the asking is not taken for stress, the cause asked about."""
+    family = _family("could_it_be", kb)
+    clean = f" {_clean(text)} "
+    for cue in sorted(_flat([family["words"], family["weak_words"], _data(kb)["scared_words"]]), key=len, reverse=True):
+        clean = clean.replace(f" {parse.normalise(cue)} ", " ")
+    return clean.strip()
+
+
 def _asked_cause(text: str, kb: KnowledgeBase) -> Optional[str]:
     """The catalog cause a question names, by a word for it, a worry it answers, or a trigger."""
-    clean = _clean(text)
+    clean = _without_cues(text, kb)
     for cause in kb.causes.values():
         if parse.says_any(clean, cause.asked_as):
             return cause.id
@@ -447,7 +458,7 @@ def _cause_answer(family: dict, cause_id: str, s: Situation, kb: KnowledgeBase) 
     said_no = " and to ".join(_against(cause_id, s, kb))
     values = {**_values(s, kb), "name": cause.name, "about": _about(cause_id, kb)}
     telling = bool(ranked and _telling(ranked))
-    if ranked and (telling or not said_no):
+    if ranked and (telling or (ranked.support and not said_no)):
         on_card = cause_id in [r.cause.id for r in s.assessment.causes[:3]]
         return _fill(answers["likely" if on_card and telling else "possible"], **values,
                      **{"for": "you mentioned " + "; ".join(_for(ranked, s, kb)),
@@ -484,6 +495,17 @@ def _could_it_be(family: dict, s: Situation, kb: KnowledgeBase):
         before = Situation(s.question, s.level, _before(s, kb), s.answers, s.notes, s.said, s.intent)
         return _cause_answer(family, cause_id, before, kb), [*family["sources"], *kb.causes[cause_id].sources]
     return _fill(answers["unknown"], asked=_asked_words(family, s.question), **_values(s, kb)), family["sources"]
+
+
+def _what_to_say(family: dict, s: Situation, kb: KnowledgeBase):
+    template = family["answers"]["emergency" if s.level == "emergency" else "default"]
+    return _fill(template, **_values(s, kb)), family["sources"]
+
+
+def _if_worse(family: dict, s: Situation, kb: KnowledgeBase):
+    """What would make it sooner: the card's own "get help sooner" lines, or this sign's 999 line."""
+    lines = _bullets(list(s.assessment.safety_net)[:3])
+    return _level_answer(family, s, kb, sooner_lines=lines), family["sources"]
 
 
 def _by_level(family: dict, s: Situation, kb: KnowledgeBase):
@@ -578,8 +600,8 @@ def _contact_template(family: dict, s: Situation, asked: Optional[str], first: s
         return answers["emergency_same" if asked in (None, "emergency_services", "ae") else "emergency"]
     if s.level == "urgent" and asked in ("ae", "emergency_services"):
         return answers["urgent_ae"]
-    if s.level == "urgent" and asked == first:
-        return answers["urgent_same"]
+    if asked == first and f"{s.level}_same" in answers:
+        return answers[f"{s.level}_same"]
     return answers[s.level]
 
 
@@ -601,7 +623,7 @@ def _about_person(family: dict, s: Situation, kb: KnowledgeBase):
 
 ANSWERS: Dict[str, Callable] = {
     "called_for_help": _called_for_help, "drive": _drive, "medicine": _medicine, "tests": _tests,
-    "wait": _wait, "how_long": _by_level, "serious": _serious, "could_it_be": _could_it_be, "scared": _scared,
+    "wait": _wait, "how_long": _by_level, "if_worse": _if_worse, "what_to_say": _what_to_say, "serious": _serious, "could_it_be": _could_it_be, "scared": _scared,
     "tonight": _tonight, "contact": _contact, "about_person": _about_person,
 }
 
@@ -615,10 +637,13 @@ def _cannot_answer(s: Situation, kb: KnowledgeBase) -> Reply:
 def _unanswered_question(s: Situation, kb: KnowledgeBase) -> bool:
     """A question of no family that nothing else answers well: said so, with who can answer it.
     Not in an emergency (the kind restatement answers everything there), not "why?" (the
-    reasons), and not a question whose intent has its own answer (a frequent question)."""
+    reasons), and not a question whose intent has its own answer (a frequent question that says
+    that question's words)."""
     data = _data(kb)
+    faq_words = data["faq_words"].get(s.intent)
+    answered = s.intent in data["answered_elsewhere"] and (not faq_words or _says(s.question, faq_words))
     return (s.level != "emergency" and is_question(s.question, kb) and not _asks_why(s.question, kb)
-            and not _is_own_button(s.question, kb) and s.intent not in data["answered_elsewhere"])
+            and not _is_own_button(s.question, kb) and not answered)
 
 
 def answer(s: Situation, kb: Optional[KnowledgeBase] = None) -> Optional[Reply]:

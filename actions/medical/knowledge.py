@@ -194,4 +194,6 @@ def _check_followups(kb: KnowledgeBase) -> List[str]:
     problems += [f"followups: first_contact: unknown contact {c}" for firsts in contact.get("first_contact", {}).values()
                  for c in firsts.values() if c not in contact.get("contacts", {})]
     problems += [f"followups: tell: unknown contact {c}" for c in contact.get("tell", {}) if c not in contact.get("contacts", {})]
+    problems += [f"followups: faq_words for unknown question {q}" for q in data.get("faq_words", {})
+                 if q.replace("faq_", "", 1) not in kb.advice["faq"]]
     return problems

@@ -421,3 +421,14 @@ def test_a_fear_read_online_is_answered_about_that_fear_kindly():
     said = text_of("self_care", "i read online that twitching is the first sign of ALS and now i cant stop thinking "
                                 "about it. am i dying??")
     assert said.startswith("I'm sorry you're frightened") and "ALS" in said and "unlikely" in said
+
+
+def test_a_frequent_question_misread_by_the_nlu_is_not_answered_with_its_blurb():
+    opening, said = PEOPLE["self_care"]
+    answers = {**{t: None for t in TOPICS}, **CALM, **said}
+    notes = [opening, "does this mean my blood pressure is bad?"]
+    misread = Situation(notes[-1], "self_care", assess(answers, notes), answers, notes, notes, "faq_magnesium")
+    assert "can't answer" in answer(misread).text
+    notes = [opening, "is magnesium any good?"]
+    read_right = Situation(notes[-1], "self_care", assess(answers, notes), answers, notes, notes, "faq_magnesium")
+    assert answer(read_right) is None, "the magnesium answer is given by the FAQ action"
