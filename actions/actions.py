@@ -645,9 +645,15 @@ def _misread_command(tracker: Tracker, command: str) -> List[Dict[Text, Any]]:
     text = tracker.latest_message.get("text") or ""
     if not requested or not tracker.active_loop.get("name"):
         return []
-    if parse.says_any(parse.normalise(text), load().conversation["commands"][command]):
+    if _says_command(tracker, command):
         return []
     return [SlotSet(requested, text), FollowupAction("twitch_form")]
+
+
+def _says_command(tracker: Tracker, command: str) -> bool:
+    """The message says the words of the command ("start over", "stop"), not only its intent."""
+    text = tracker.latest_message.get("text") or ""
+    return bool(parse.says_any(parse.normalise(text), load().conversation["commands"][command]))
 
 
 class ActionStopInterview(Action):
@@ -677,5 +683,9 @@ class ActionRestart(Action):
         kept = _misread_command(tracker, "restart")
         if kept:
             return kept
+        if tracker.get_slot("triage_level") and not _says_command(tracker, "restart"):
+            # After a result, "what if my lips start tingling?" misread as "start over" is a
+            # follow-up: the conversation is never wiped without the words for it.
+            return await ActionNotUnderstood().run(dispatcher, tracker, domain)
         dispatcher.utter_message(text=load().conversation["restart"])
         return [Restarted()]

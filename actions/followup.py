@@ -589,7 +589,12 @@ def _tell(family: dict, s: Situation, asked: Optional[str]) -> str:
     return "".join(line for cid, line in family["tell"].items() if cid == asked or cid in implied)
 
 
-def _contact_template(family: dict, s: Situation, asked: Optional[str], first: str) -> str:
+def _asks_yes_or_no(text: str, kb: KnowledgeBase) -> bool:
+    words = _clean(text).split()
+    return bool(words) and words[0] in _data(kb)["yes_no_starts"]
+
+
+def _contact_template(family: dict, s: Situation, asked: Optional[str], first: str, kb: KnowledgeBase) -> str:
     """Which answer: who to contact first at this level, against who the question names."""
     answers = family["answers"]
     if _says(s.question, family["unreachable_words"]):
@@ -600,7 +605,7 @@ def _contact_template(family: dict, s: Situation, asked: Optional[str], first: s
         return answers["emergency_same" if asked in (None, "emergency_services", "ae") else "emergency"]
     if s.level == "urgent" and asked in ("ae", "emergency_services"):
         return answers["urgent_ae"]
-    if asked == first and f"{s.level}_same" in answers:
+    if asked == first and f"{s.level}_same" in answers and _asks_yes_or_no(s.question, kb):
         return answers[f"{s.level}_same"]
     return answers[s.level]
 
@@ -611,7 +616,7 @@ def _contact(family: dict, s: Situation, kb: KnowledgeBase):
     values = {**_values(s, kb), "first": _contact_name(family, first),
               "First": _upper_first(_contact_name(family, first)), "asked": asked_name,
               "emergency_signs": family["emergency_signs"], "tell": _tell(family, s, asked)}
-    return _fill(_contact_template(family, s, asked, first), **values), family["sources"]
+    return _fill(_contact_template(family, s, asked, first, kb), **values), family["sources"]
 
 
 def _about_person(family: dict, s: Situation, kb: KnowledgeBase):

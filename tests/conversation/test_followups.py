@@ -114,6 +114,15 @@ CASES: List[Case] = [
     # how long
     Case("eyelid", "how long will it last?", ["two weeks"], ["Magnesium"]),
     Case("pregnant_calf", "will it go away on its own?", ["today"]),
+    # what to tell them, what if it gets worse, can't reach them, someone to ring, the baby
+    Case("stroke", "what should I tell them when they arrive?", ["when it started", "medicines"]),
+    Case("thyroid", "what if my lips start tingling too?", ["999", "today"]),
+    Case("eyelid", "what if it gets worse?", ["two weeks"]),
+    Case("pregnant_calf", "the GP is shut, what now?", ["111"], ["yes,"]),
+    Case("stroke", "should I call my daughter?", ["999 first", "daughter"]),
+    Case("pregnant_calf", "is the baby ok?", ["midwife or maternity unit", "moving less"]),
+    Case("eyelid", "should I cut out coffee completely?", ["coffee"], ["can't answer"]),
+    Case("eyelid", "can I take magnesium?", ["blood test"]),
     # what it cannot answer: it says so, and who can
     Case("eyelid", "is it safe to dye my hair?", ["can't answer", "pharmacist", "GP", "111"]),
 ]

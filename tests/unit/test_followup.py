@@ -432,3 +432,44 @@ def test_a_frequent_question_misread_by_the_nlu_is_not_answered_with_its_blurb()
     notes = [opening, "is magnesium any good?"]
     read_right = Situation(notes[-1], "self_care", assess(answers, notes), answers, notes, notes, "faq_magnesium")
     assert answer(read_right) is None, "the magnesium answer is given by the FAQ action"
+
+
+# --- what to tell them, what if it gets worse, can't reach them ---
+
+def test_what_to_tell_the_crew_in_an_emergency():
+    said = text_of("stroke", "what should I tell them when they arrive?")
+    assert said.startswith("Tell the call handler") and "when it started" in said and "medicines" in said
+
+
+def test_what_if_it_gets_worse_gives_this_signs_999_line():
+    said = text_of("thyroid", "what if my lips start tingling too?")
+    assert "999 if your throat feels tight" in said and "today" in said
+
+
+def test_what_if_it_gets_worse_below_urgent_gives_the_cards_sooner_lines():
+    assert "two weeks" in text_of("self_care", "what if it gets worse?")
+
+
+def test_when_the_gp_is_shut_111():
+    said = text_of("pregnant_calf", "the GP is shut, what now?")
+    assert said.startswith("Then call NHS 111") and "today" in said
+
+
+def test_ringing_family_in_an_emergency_comes_after_999():
+    said = text_of("stroke", "should I call my daughter?")
+    assert said.startswith("Call 999 first") and "your daughter" in said
+
+
+def test_the_baby_in_pregnancy():
+    said = text_of("pregnant_calf", "is the baby ok?")
+    assert "midwife or maternity unit" in said and "moving less than usual" in said
+
+
+def test_when_is_not_answered_yes():
+    assert not text_of("statin", "when should I get the appointment?").startswith("Yes")
+    assert text_of("self_care", "should I see a pharmacist?").startswith("Yes")
+
+
+def test_supplements_taken_or_stopped():
+    assert "blood test" in text_of("self_care", "can I take magnesium?")
+    assert "fine to stop" in text_of("self_care", "should I stop my vitamins?")

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import (ActionApplyCorrection, ActionAssess, ActionCheckEmergency, ActionDoctorSummary,
-                             ActionFollowUp, ActionReply)
+                             ActionFollowUp, ActionReply, ActionRestart)
 from tests.unit.test_actions import DOMAIN, after_result, user
 
 BUTTONS = ["Why?", "What can I do now?", "Summary for my doctor", "New check", "Delete my conversation"]
@@ -97,3 +97,12 @@ def test_denying_warning_signs_after_the_result_is_not_a_new_check():
     assert not any(e.get("event") == "followup" for e in events) and "new check" not in shown[0][0]
     assert {"event": "slot", "name": "triage_level", "value": None} not in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events]
+
+
+def test_a_question_misread_as_start_over_after_the_result_does_not_wipe_the_conversation():
+    tracker = after_result("urgent", user("what if my lips start tingling too?", "restart"),
+                           slots={"numbness": "yes, my fingers tingle"})
+    shown, events = messages(ActionRestart(), tracker)
+    assert not any(e.get("event") == "restart" for e in events) and "start afresh" not in shown[0][0]
+    shown, events = messages(ActionRestart(), after_result("urgent", user("new check", "restart")))
+    assert any(e.get("event") == "restart" for e in events)
