@@ -346,7 +346,10 @@ def _answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, assess
     if reply is None:
         return None
     dispatcher.utter_message(text=reply.text)
-    return keep_readings(tracker)
+    # Something new in the question may reorder the causes without changing the level: the slot
+    # integrations read follows ("I also have 6 energy drinks a day, is that bad?").
+    changed = assessment.cause_ids != (tracker.get_slot("likely_causes") or [])
+    return keep_readings(tracker) + ([SlotSet("likely_causes", assessment.cause_ids)] if changed else [])
 
 
 def _buttons_again(dispatcher: CollectingDispatcher, tracker: Tracker, events: List[Dict[Text, Any]]) -> None:
