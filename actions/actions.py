@@ -6,6 +6,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from . import followup
 from . import result as shown
 from .interview import (CONFIRM, SCREEN, confirm_question, next_confirmation, corrected_topics, is_correction, is_digression, is_new_complaint, is_small_talk, looks_like_a_complaint, only_asks,
                         pending_warning_topics, plan, progress, question_text, topics_answered_by, understood)
@@ -265,26 +266,18 @@ class ActionAssess(Action):
 
     async def run(self, dispatcher, tracker, domain):
         kept = keep_readings(tracker)
+        if tracker.get_slot("result_given") and not _answers_changed_this_turn(tracker):
+            return kept  # after a result, a "correction" that changed nothing was answered already
         assessment = current_assessment(tracker)
         if assessment.level not in ("emergency", "urgent") and _warning_questions_left(tracker):
             return kept + [FollowupAction("twitch_form")]
         return kept + _tell_assessment(dispatcher, tracker, assessment)
 
 
-class ActionCheckEmergency(Action):
-    """A message the NLU reads as an emergency: the advice at once when it names a warning sign
-    (or says outright that it is an emergency); otherwise the interview, which asks about warning
-    signs first. The intent alone is not trusted: "my son falls over a lot" is not an emergency."""
-
-    def name(self) -> Text:
-        return "action_check_emergency"
-
-    async def run(self, dispatcher, tracker, domain):
-        kept = keep_readings(tracker)
-        assessment = current_assessment(tracker)
-        if assessment.level in ("emergency", "urgent"):
-            return kept + _tell_assessment(dispatcher, tracker, assessment)
-        return kept + [FollowupAction("twitch_form")]
+def _answers_changed_this_turn(tracker: Tracker) -> bool:
+    """Whether an interview answer was set since the person's last message (a correction)."""
+    since = next((i for i in range(len(tracker.events) - 1, -1, -1) if tracker.events[i].get("event") == "user"), -1)
+    return any(e.get("event") == "slot" and e.get("name") in TOPICS for e in tracker.events[since + 1:])
 
 
 def _escalation(dispatcher: CollectingDispatcher, tracker: Tracker, assessment=None) -> Optional[List[Dict[Text, Any]]]:
@@ -297,8 +290,18 @@ def _escalation(dispatcher: CollectingDispatcher, tracker: Tracker, assessment=N
     assessment = assessment or current_assessment(tracker)
     if LEVELS.index(assessment.level) >= LEVELS.index(told):
         return None
-    dispatcher.utter_message(text=load().conversation["interview"]["changes_my_advice"])
+    dispatcher.utter_message(text=followup.what_changed(told, assessment, tracker.latest_message.get("text") or ""))
     return keep_readings(tracker) + _tell_assessment(dispatcher, tracker, assessment)
+
+
+def _without_denials(text: str) -> str:
+    """The message less what it denies: "no slurring or droopy face, just the eye" names no new
+    place (the face), whatever is_new_complaint would make of the words."""
+    clean = parse.normalise(text)
+    for mention in reader.read(text).mentions:
+        if mention.status == "absent":
+            clean = clean.replace(mention.words, " ")
+    return clean
 
 
 def _says_a_warning_sign(text: str) -> bool:
@@ -339,6 +342,41 @@ def _earlier_texts(tracker: Tracker) -> List[str]:
     return user_texts(tracker)[:-1]
 
 
+def _answer_follow_up(dispatcher: CollectingDispatcher, tracker: Tracker, assessment) -> Optional[List[Dict[Text, Any]]]:
+    """A question after the result, answered from the knowledge base (actions/followup.py); None
+    when it is not one that module answers."""
+    asked = followup.Situation(
+        question=tracker.latest_message.get("text") or "", level=tracker.get_slot("triage_level"),
+        assessment=assessment, answers=answers(tracker), notes=remarks(tracker), said=user_texts(tracker),
+        intent=latest_intent(tracker))
+    reply = followup.answer(asked)
+    if reply is None:
+        return None
+    dispatcher.utter_message(text=reply.text)
+    # Something new in the question may reorder the causes without changing the level: the slot
+    # integrations read follows ("I also have 6 energy drinks a day, is that bad?").
+    changed = assessment.cause_ids != (tracker.get_slot("likely_causes") or [])
+    return keep_readings(tracker) + ([SlotSet("likely_causes", assessment.cause_ids)] if changed else [])
+
+
+def _buttons_again(dispatcher: CollectingDispatcher, tracker: Tracker, events: List[Dict[Text, Any]]) -> None:
+    """The follow-up buttons stay under every reply after a result: on the reply itself when it is
+    text, else after it. Not when the reply has buttons already or a new check has started."""
+    level = tracker.get_slot("triage_level")
+    if not level or not dispatcher.messages or any(e.get("event") == "followup" for e in events):
+        return
+    last = dispatcher.messages[-1]
+    if last.get("buttons"):
+        return
+    after = load().conversation["after_result"]
+    choices = after["emergency_buttons"] if level == "emergency" else after["buttons"]
+    buttons = [{"title": t, "payload": p} for t, p in choices]
+    if last.get("text") and not last.get("custom"):
+        last["buttons"] = buttons
+    else:
+        dispatcher.utter_message(text=after["next"], buttons=buttons)
+
+
 class OutsideInterview(Action, abc.ABC):
     """Everything said outside the interview passes here first, whatever the NLU took it for:
     a new warning sign is advised on at once; after a result, a new complaint starts a new check,
@@ -350,16 +388,21 @@ class OutsideInterview(Action, abc.ABC):
         text = tracker.latest_message.get("text") or ""
         # A new complaint is a new check, unless it brings a warning sign (advised on first) or the
         # result was an emergency (which stays the advice).
-        if (told and told != "emergency" and is_new_complaint(text, _earlier_texts(tracker))
-                and not _says_a_warning_sign(text)):
+        # A question about this result ("should I rub my leg tonight?") is not a new complaint.
+        if (told and told != "emergency" and is_new_complaint(_without_denials(text), _earlier_texts(tracker))
+                and not _says_a_warning_sign(text) and not followup.asks_about_the_result(text)):
             return _new_check(dispatcher, tracker)
         assessment = current_assessment(tracker) if told else None
         escalated = _escalation(dispatcher, tracker, assessment)
         if escalated is not None:
             return escalated
-        if told == "emergency":
+        events = _answer_follow_up(dispatcher, tracker, assessment) if told else None
+        if events is None and told == "emergency":
             return self._emergency_again(dispatcher, tracker, assessment)
-        return await self.reply(dispatcher, tracker)
+        if events is None:
+            events = await self.reply(dispatcher, tracker)
+        _buttons_again(dispatcher, tracker, events)
+        return events
 
     @abc.abstractmethod
     async def reply(self, dispatcher, tracker) -> List[Dict[Text, Any]]:
@@ -375,6 +418,28 @@ class OutsideInterview(Action, abc.ABC):
             _send_card(dispatcher, tracker, shown.card(assessment))
         _offer_next_steps(dispatcher, "emergency")
         return []
+
+
+class ActionCheckEmergency(OutsideInterview):
+    """A message the NLU reads as an emergency: the advice at once when it names a warning sign
+    (or says outright that it is an emergency); otherwise the interview, which asks about warning
+    signs first. The intent alone is not trusted: "my son falls over a lot" is not an emergency.
+    After a result it is a follow-up like any other ("I've rung 999, what do I do?")."""
+
+    def name(self) -> Text:
+        return "action_check_emergency"
+
+    async def reply(self, dispatcher, tracker):
+        return _follow_up_in_context(dispatcher, tracker)
+
+    async def run(self, dispatcher, tracker, domain):
+        if tracker.get_slot("triage_level"):
+            return await super().run(dispatcher, tracker, domain)
+        kept = keep_readings(tracker)
+        assessment = current_assessment(tracker)
+        if assessment.level in ("emergency", "urgent"):
+            return kept + _tell_assessment(dispatcher, tracker, assessment)
+        return kept + [FollowupAction("twitch_form")]
 
 
 def _interview_if_described(tracker: Tracker) -> List[Dict[Text, Any]]:
@@ -435,8 +500,9 @@ class ActionStartCheck(OutsideInterview):
         return _follow_up_in_context(dispatcher, tracker)
 
 
-class ActionApplyCorrection(Action):
-    """After the assessment, "actually it's been 3 weeks" replaces the earlier answer."""
+class ActionApplyCorrection(OutsideInterview):
+    """After the assessment, "actually it's been 3 weeks" replaces the earlier answer. A message
+    that corrects nothing ("sorry, should I stop the tramadol?") is a follow-up like any other."""
 
     def name(self) -> Text:
         return "action_apply_correction"
@@ -445,10 +511,13 @@ class ActionApplyCorrection(Action):
         if not tracker.get_slot("triage_level"):
             return [FollowupAction("twitch_form")]  # no assessment yet: this is the opening, misread
         corrected = _corrected_topics(tracker)
-        if not corrected:
-            dispatcher.utter_message(text=load().advice["correction_unclear"])
-            return []
+        if not corrected or followup.asks_about_the_result(tracker.latest_message.get("text") or ""):
+            return await super().run(dispatcher, tracker, domain)
         return _apply_correction(dispatcher, corrected, " Here is my updated advice.")
+
+    async def reply(self, dispatcher, tracker):
+        dispatcher.utter_message(text=load().advice["correction_unclear"])
+        return []
 
 
 class ActionFollowUp(OutsideInterview):
@@ -543,6 +612,7 @@ class ActionDoctorSummary(Action):
             dispatcher.utter_message(json_message={"twitch_summary": summary})
         else:
             dispatcher.utter_message(text=shown.summary_text(summary))
+        _buttons_again(dispatcher, tracker, [])
         return []
 
 
@@ -596,9 +666,15 @@ def _misread_command(tracker: Tracker, command: str) -> List[Dict[Text, Any]]:
     text = tracker.latest_message.get("text") or ""
     if not requested or not tracker.active_loop.get("name"):
         return []
-    if parse.says_any(parse.normalise(text), load().conversation["commands"][command]):
+    if _says_command(tracker, command):
         return []
     return [SlotSet(requested, text), FollowupAction("twitch_form")]
+
+
+def _says_command(tracker: Tracker, command: str) -> bool:
+    """The message says the words of the command ("start over", "stop"), not only its intent."""
+    text = tracker.latest_message.get("text") or ""
+    return bool(parse.says_any(parse.normalise(text), load().conversation["commands"][command]))
 
 
 class ActionStopInterview(Action):
@@ -638,6 +714,10 @@ class ActionRestart(Action):
         kept = _misread_command(tracker, "restart")
         if kept:
             return kept
+        if tracker.get_slot("triage_level") and not _says_command(tracker, "restart"):
+            # After a result, "what if my lips start tingling?" misread as "start over" is a
+            # follow-up: the conversation is never wiped without the words for it.
+            return await ActionNotUnderstood().run(dispatcher, tracker, domain)
         if tracker.get_slot("triage_level") == "emergency" and _previous_action(tracker) != self.name():
             # an emergency is never cleared without a word: restated, and the restart confirmed first
             confirm = load().conversation["restart_after_emergency"]

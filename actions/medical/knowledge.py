@@ -85,6 +85,7 @@ class KnowledgeBase:
     lexicon: dict       # the words for every finding, place and context cue (lexicon.yml)
     concepts: dict = field(default_factory=dict)  # the blind corpus's concepts (concepts.yml)
     checks: list = field(default_factory=list)    # safety questions that fit the complaint (checks.yml)
+    followups: dict = field(default_factory=dict)  # questions after a result and their answers (followups.yml)
 
     def source_names(self, ids) -> List[str]:
         return [self.sources[i]["short"] for i in ids]
@@ -116,6 +117,7 @@ def load() -> KnowledgeBase:
         lexicon=_read("lexicon.yml"),
         concepts=_read("concepts.yml"),
         checks=_read("checks.yml")["checks"],
+        followups=_read("followups.yml"),
     )
     check(kb)
     return kb
@@ -175,6 +177,7 @@ def check(kb: KnowledgeBase) -> None:
             problems += [f"concepts: {concept}: unknown key {k}" for k in spec if k not in ("findings", "ask")]
             if group == "warning_signs" and "ask" not in spec:
                 problems.append(f"concepts: warning sign {concept} has no question (ask)")
+    problems += _check_followups(kb)
     if problems:
         raise KnowledgeError("; ".join(problems))
 
@@ -197,4 +200,37 @@ def _check_replies(kb: KnowledgeBase) -> List[str]:
         problems += [f"advice conflict {conflict['id']}: unknown finding {f}" for f in conflict["findings"] if f not in kb.findings]
         problems += [f"advice conflict {conflict['id']}: unknown source {s}" for s in conflict["sources"] if s not in kb.sources]
     problems += [f"emergency_waiting: unknown source {s}" for s in kb.advice["emergency_waiting"]["sources"] if s not in kb.sources]
+    return problems
+
+
+def _check_followups(kb: KnowledgeBase) -> List[str]:
+    """The follow-up answers name only known sources, findings, levels, causes, rules and contacts."""
+    data = kb.followups
+    if not data:
+        return []
+    families = data["families"]
+    rule_ids = {rule.id for rule in kb.rules}
+    sources = [s for f in families for s in f.get("sources", [])]
+    sources += [s for f in families for c in f.get("other_conditions", []) for s in c["sources"]]
+    sources += [s for f in families for d in f.get("donts", []) for s in d["sources"]]
+    sources += data["cannot_answer"]["sources"]
+    findings = [x for f in families for x in f.get("findings", [])]
+    findings += [x for f in families for c in f.get("other_conditions", []) for x in c.get("signs", [])]
+    findings += [x for f in families for d in f.get("donts", []) for x in d.get("findings", [])]
+    findings += [x for spec in data["medicines"].values() for x in spec.get("stop_now", {}).get("findings", [])]
+    findings += [m for m, spec in data["medicines"].items() if "words" not in spec]  # the others are findings
+    contact = next((f for f in families if f["id"] == "contact"), {})
+    findings += [x for firsts in contact.get("first_contact", {}).values() for x in firsts if x != "default"]
+    problems = [f"followups: unknown source {s}" for s in sources if s not in kb.sources]
+    problems += [f"followups: unknown finding {x}" for x in findings if x not in kb.findings]
+    problems += [f"followups: family {f['id']}: unknown level {lv}" for f in families for lv in f.get("levels", [])
+                 if lv not in LEVELS]
+    problems += [f"followups: tests for unknown cause or rule {i}" for i in data["tests"]
+                 if i not in kb.causes and i not in rule_ids]
+    problems += [f"followups: while waiting for unknown rule {i}" for i in data["while_waiting_for_sign"] if i not in rule_ids]
+    problems += [f"followups: first_contact: unknown contact {c}" for firsts in contact.get("first_contact", {}).values()
+                 for c in firsts.values() if c not in contact.get("contacts", {})]
+    problems += [f"followups: tell: unknown contact {c}" for c in contact.get("tell", {}) if c not in contact.get("contacts", {})]
+    problems += [f"followups: faq_words for unknown question {q}" for q in data.get("faq_words", {})
+                 if q.replace("faq_", "", 1) not in kb.advice["faq"]]
     return problems

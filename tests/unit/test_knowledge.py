@@ -75,6 +75,9 @@ def test_texts_for_every_topic_level_and_question():
 def test_every_source_is_cited_somewhere():
     cited = {s for c in KB.causes.values() for s in c.sources} | {s for r in KB.rules for s in r.sources}
     cited |= {s for conflict in KB.advice["advice_conflicts"] for s in conflict["sources"]}
+    cited |= {s for family in KB.followups["families"] for s in family["sources"]}
+    cited |= {s for family in KB.followups["families"] for c in family.get("other_conditions", []) for s in c["sources"]}
+    cited |= set(KB.followups["cannot_answer"]["sources"])
     assert cited == set(KB.sources)
 
 

@@ -13,7 +13,7 @@ CALM = {topic: "no" for topic in WARNING_TOPICS}
 LAY_WORDS = [  # said the way people say them; the lexicon has none of these wordings
     ("the light kills my eyes and my calf twitches", "light_sensitivity"),
     ("she doesn't seem to know where she is, her legs twitch", "confusion"),
-    ("my water has been quite brown today, thighs ache", "dark_urine"),
+    ("my wee looks like strong tea, thighs ache", "dark_urine"),
     ("it feels like someone sat on my chest, and my calf cramps", "chest_pain"),
     ("my lips feel fizzy and my hands are cramping", "tingling_mouth"),
 ]

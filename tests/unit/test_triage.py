@@ -27,6 +27,7 @@ RULE_CASES = {
     "progressive_bulbar": ({"bulbar": "my speech has been getting slurred slowly over the past few months"}, []),
     "injury_with_numbness": ({"injury": "I fell on my back last week", "numbness": "yes numb foot"}, []),
     "vomiting_diarrhoea": ({"hydration": "I've had really bad diarrhoea for two days"}, ["calf cramps"]),
+    "dystonic_reaction": ({"medications": "metoclopramide since yesterday"}, ["my neck keeps twisting to one side"]),
     "long_duration": ({"duration": "about 3 weeks"}, ["eyelid twitching"]),
     "multiple_areas": ({"multiple_areas": "yes, arms and legs"}, []),
     "recurring": ({"frequency": "most days for a while now"}, ["my foot keeps cramping"]),
@@ -55,7 +56,7 @@ RULE_CASES = {
     "unplaced_symptom": ({"anything_else": "my vision is blurry"}, ["eyelid twitch"]),
     # issues 17 and 19: passed stroke signs, syndromes said in parts, readings given as numbers
     "emergency_screen": ({"emergency_signs": "yes"}, ["my calf twitches"]),
-    "acute_dystonia_medicine": ({"medications": "metoclopramide for sickness"}, ["my hands keep going into spasm"]),
+    "acute_dystonia_medicine": ({"medications": "risperidone since last week"}, ["my hands keep going into spasm"]),
     "passed_stroke_signs": ({}, ["his face drooped on one side for ten minutes, then it went back to normal"]),
     "passed_weakness": ({}, ["my arm went weak for a few minutes and went back to normal"]),
     "sight_loss": ({}, ["eyelid twitching and now I've lost the sight in my left eye"]),
@@ -76,7 +77,7 @@ RULE_CASES = {
     "acute_dystonia": ({}, ["my neck keeps twisting to one side"]),
     "myasthenia_signs": ({}, ["eyelid twitch and double vision by the evening"]),
     "infant_spasms": ({}, ["my 5 month old baby has spasms in clusters"]),
-    "child": ({}, ["my 9 year old son's calf twitches"]),
+    "young_child": ({}, ["my 3 year old son's calf twitches"]),
     "claudication": ({}, ["my calf cramps when I walk and goes when I rest"]),
 }
 
