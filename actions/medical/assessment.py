@@ -48,15 +48,19 @@ def _feared_conditions(texts: Sequence[str], kb: KnowledgeBase) -> List[str]:
     ]
 
 
-def _advice(level: str, found: Evidence, causes: List[RankedCause], kb: KnowledgeBase) -> List[str]:
+def _advice(level: str, found: Evidence, causes: List[RankedCause], kb: KnowledgeBase,
+            fired: Sequence = ()) -> List[str]:
     if level == "emergency":
         return []  # nothing should delay getting help
     general = {tip["id"]: tip["text"] for tip in kb.advice["general_advice"]}
+    if "young_child" in found:
+        return [general["young_child"]]  # no adult lifestyle tips (coffee, sports drinks) for a young child
     tips = [general[GENERAL_TIP_FOR_CAUSE[r.cause.id]] if r.cause.id in GENERAL_TIP_FOR_CAUSE else r.cause.advice[0]
             for r in causes[:TOP_CAUSES]]
     if {"symptom_cramp", "symptom_spasm"} & set(found):
         tips.append(general["stretch_massage"])
-    if "takes_medicine" in found or "medication_side_effect" in [r.cause.id for r in causes[:TOP_CAUSES]]:
+    stop_now = any(rule.stops_medicine for rule in fired)  # "don't take the next dose" is never contradicted
+    if not stop_now and ("takes_medicine" in found or "medication_side_effect" in [r.cause.id for r in causes[:TOP_CAUSES]]):
         tips.append(general["keep_medicines"])
     return safe_advice(tips or [general["relaxation"], general["sleep"], general["caffeine"]], found, kb)
 
@@ -97,7 +101,7 @@ def assess(answers: Mapping[str, Optional[str]], notes: Sequence[str] = (),
         triage=result,
         causes=causes,
         evidence=found,
-        advice=_advice(result.level, found, causes, kb),
+        advice=_advice(result.level, found, causes, kb, [*result.reasons, *result.also_noted]),
         safety_net=escalations,
         feared=_feared_conditions([*answers.values(), *notes], kb),
     )

@@ -44,6 +44,7 @@ class Rule:
     all: List[str] = field(default_factory=list)
     none: List[str] = field(default_factory=list)
     advice: Optional[str] = None  # what to do for this sign, when the level's words are not enough
+    stops_medicine: bool = False  # the guidance is to stop the medicine now: "keep taking it" is never said
 
     def fires(self, present) -> bool:
         return (

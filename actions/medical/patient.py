@@ -112,10 +112,16 @@ def _sex(clean: str, relation: Optional[str]) -> Optional[str]:
     return None
 
 
+def _subject(clean: str) -> Optional[str]:
+    """ "baby is floppy", "the baby keeps jerking": a message that opens with who it is about."""
+    match = re.match(rf"^(?:the |our )?({'|'.join(_words()['subjects'])})\b", clean)
+    return match.group(1) if match else None
+
+
 @lru_cache(maxsize=1024)
 def _read(texts: Tuple[str, ...]) -> Patient:
     clean = " . ".join(parse.normalise(t) for t in texts if t)
-    relation = next((r for r in (_relation(parse.normalise(t)) for t in texts[:2] if t) if r), None)
+    relation = next((r for r in (_relation(parse.normalise(t)) or _subject(parse.normalise(t)) for t in texts[:2] if t) if r), None)
     age = _age(clean) or _age_of_relation(relation, clean)
     return Patient(about_other=bool(relation), sex=_sex(clean, relation), age=age[0] if age else None,
                    age_quote=age[1] if age else None, relation=relation)

@@ -10,20 +10,14 @@ import yaml
 
 from actions.medical.knowledge import LEVELS
 from tests.eval.conversations import say, slots
-from tests.vignettes.people import answer
+from tests.eval.followups import to_the_result as talk_to_the_result
 
 SCENARIOS = yaml.safe_load((Path(__file__).resolve().parents[1] / "vignettes" / "after_result.yml").read_text())
-MAX_TURNS = 30
 
 
 def to_the_result(bot, person: dict) -> str:
     sender = f"after-{person['id']}"
-    say(bot, sender, person["opening"])
-    for _ in range(MAX_TURNS):
-        state = slots(bot, sender)
-        if state.get("triage_level") or not state.get("requested_slot"):
-            break
-        say(bot, sender, answer(person, state["requested_slot"], state.get("confirming")))
+    talk_to_the_result(bot, person, sender)
     assert slots(bot, sender).get("triage_level"), "the interview reached a result"
     return sender
 

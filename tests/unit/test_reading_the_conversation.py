@@ -244,3 +244,39 @@ def test_worry_and_figures_of_speech_are_not_emergencies(said):
 
 def test_a_body_word_before_mate_is_not_someone_else():
     assert not read_patient(["my back hurts and my leg twitches", "ALS?? its my back mate"]).about_other
+
+
+# Families a second clinical review found (issue 17): each said the way people say it.
+@pytest.mark.parametrize("said,level", [
+    ("my arm went numb for ten minutes and then it came back", "emergency"),
+    ("the sight in my left eye went dark for a minute then came back", "emergency"),
+    ("my lips and tongue are swelling up", "emergency"),
+    ("my throat feels like it is closing", "emergency"),
+    ("back pain since lifting and numbness between my legs", "emergency"),
+    ("my legs got weaker over a few days and now I can't walk", "emergency"),
+    ("on olanzapine, high fever and my muscles are really stiff", "emergency"),
+    ("baby is floppy and twitching", "emergency"),
+    ("type 1 diabetic, having a hypo, shaking and sweating", "urgent"),
+    ("8 weeks pregnant with some spotting and leg cramps", "urgent"),
+    ("tension headache and a stiff neck", "urgent"),
+])
+def test_the_second_reviews_families_get_their_level(said, level):
+    assert assess({**CALM, "emergency_signs": "no"}, [said]).level == level, said
+
+
+@pytest.mark.parametrize("said", ["I can't stand this twitching any more", "the boiler is broken and my calf cramps",
+                                  "drowsy after a night shift and my eyelid twitches",
+                                  "had a kidney stone years ago, my legs feel weak after the gym"])
+def test_figures_of_speech_and_old_history_are_not_emergencies(said):
+    assert assess({**CALM, "emergency_signs": "no"}, [said]).level != "emergency", said
+
+
+def test_a_young_child_gets_no_adult_lifestyle_tips():
+    advice = " ".join(assess({**CALM, "emergency_signs": "no"}, ["my 3 year old's calf cramps at night"]).advice).lower()
+    assert "coffee" not in advice and "sports drink" not in advice and "111" in advice
+
+
+def test_stop_the_medicine_is_never_contradicted_by_keep_taking_it():
+    advice = " ".join(assess({**CALM, "emergency_signs": "no", "medications": "metoclopramide"},
+                             ["my neck keeps twisting to one side"]).advice).lower()
+    assert "keep taking" not in advice

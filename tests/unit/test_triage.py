@@ -79,6 +79,9 @@ RULE_CASES = {
     "infant_spasms": ({}, ["my 5 month old baby has spasms in clusters"]),
     "young_child": ({}, ["my 3 year old son's calf twitches"]),
     "claudication": ({}, ["my calf cramps when I walk and goes when I rest"]),
+    "stiff_neck_headache": ({}, ["tension headache and a stiff neck, legs twitchy"]),
+    "pregnancy_bleeding": ({"pregnancy": "yes, 8 weeks"}, ["leg cramps and a bit of spotting today"]),
+    "infant_floppy_or_breathing": ({}, ["baby is floppy and twitching"]),
 }
 
 
