@@ -714,11 +714,13 @@ class ActionRestart(Action):
         kept = _misread_command(tracker, "restart")
         if kept:
             return kept
-        if tracker.get_slot("triage_level") and not _says_command(tracker, "restart"):
+        # "yes" to "Do you still want to clear this result?" comes back here: the confirmation was asked
+        confirming = _previous_action(tracker) == self.name()
+        if tracker.get_slot("triage_level") and not confirming and not _says_command(tracker, "restart"):
             # After a result, "what if my lips start tingling?" misread as "start over" is a
             # follow-up: the conversation is never wiped without the words for it.
             return await ActionNotUnderstood().run(dispatcher, tracker, domain)
-        if tracker.get_slot("triage_level") == "emergency" and _previous_action(tracker) != self.name():
+        if tracker.get_slot("triage_level") == "emergency" and not confirming:
             # an emergency is never cleared without a word: restated, and the restart confirmed first
             confirm = load().conversation["restart_after_emergency"]
             dispatcher.utter_message(text=confirm["text"].format(now=shown.now_sentence("emergency")),

@@ -24,7 +24,7 @@ PEOPLE: Dict[str, Tuple[str, Dict[str, str]]] = {
     "stroke": ("my husband's face is drooping on one side and his speech is slurred", {}),
 }
 LEVELS = {"eyelid": "self_care", "son": "self_care", "statin": "see_doctor", "water_tablet": "see_doctor",
-          "tramadol": "see_doctor", "pregnant_calf": "urgent", "thyroid": "urgent", "metoclopramide": "urgent",
+          "tramadol": "see_doctor", "pregnant_calf": "urgent", "thyroid": "emergency", "metoclopramide": "urgent",
           "daughter": "urgent", "stroke": "emergency"}
 # Never in any answer to a question: the whole card again, a goodbye, an unrelated blurb.
 NEVER = ["Why I say this", "Take care of yourself", "There is no single off switch", "Magnesium only helps"]
@@ -66,7 +66,7 @@ CASES: List[Case] = [
     # who to contact, and how soon
     Case("pregnant_calf", "Should I call my midwife?", ["yes", "midwife or maternity unit", "today"]),
     Case("pregnant_calf", "do I need A&E or the out-of-hours doctor?", ["don't need A&E", "out-of-hours", "today"]),
-    Case("thyroid", "who should I call?", ["team that did your operation", "today", "111"]),
+    Case("thyroid", "who should I call?", ["999", "operation"]),  # low calcium after neck surgery: an emergency
     Case("statin", "who should I see about it?", ["GP", "two weeks"], ["111 (any time"]),
     Case("eyelid", "should I see a pharmacist?", ["pharmacist", "no need for A&E"]),
     Case("stroke", "should I ring the ward that did my operation instead?", ["call 999 first", "operation"],
@@ -116,7 +116,6 @@ CASES: List[Case] = [
     Case("pregnant_calf", "will it go away on its own?", ["today"]),
     # what to tell them, what if it gets worse, can't reach them, someone to ring, the baby
     Case("stroke", "what should I tell them when they arrive?", ["when it started", "medicines"]),
-    Case("thyroid", "what if my lips start tingling too?", ["999", "today"]),
     Case("eyelid", "what if it gets worse?", ["two weeks"]),
     Case("pregnant_calf", "the GP is shut, what now?", ["111"], ["yes,"]),
     Case("stroke", "should I call my daughter?", ["999 first", "daughter"]),

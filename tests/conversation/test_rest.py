@@ -106,7 +106,7 @@ def test_correction_after_the_assessment_raises_the_level(bot):
 
 
 def test_buttons_are_offered_for_yes_no_questions(bot):
-    _, replies = converse(bot, "my thumb twitches", "2 days")
+    _, replies = converse(bot, "my thumb twitches", "no", "2 days")  # "no": the emergency screen
     buttons = [b["title"] for r in replies for b in r.get("buttons", [])]
     assert buttons == ["Yes", "No", "Not sure"]
 
@@ -117,7 +117,7 @@ def test_restart_forgets_the_answers(bot):
 
 
 def test_stop_mid_interview_asks_only_the_safety_questions_then_assesses(bot):
-    sender, replies = converse(bot, "my thumb twitches", "2 days", "stop, I don't want to answer more questions")
+    sender, replies = converse(bot, "my thumb twitches", "no", "2 days", "stop, I don't want to answer more questions")
     assert any("safety question" in (r.get("text") or "") for r in replies)
     asked = []
     while not slots(bot, sender).get("triage_level") and len(asked) < 6:
