@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Dict, Iterator, List, NamedTuple, Optional, Tuple
 
 from tests.databases import Database, running_postgres, running_redis
-from tests.servers import ROOT, ActionServer, Bot, RasaServer, _start, _stop, free_port, server_env, wait_for
+from tests.servers import ROOT, ActionServer, Bot, RasaServer, Server, _start, free_port, server_env
 
 BALANCER_CONFIG = ROOT / "haproxy.scale.cfg"
 INSTANCE_HEADER = "X-Twitch-Instance"   # set by HAProxy: which instance answered (rasa1, rasa2)
@@ -26,7 +26,7 @@ def haproxy() -> str:
     return found
 
 
-class Balancer:
+class Balancer(Server):
     """HAProxy on 127.0.0.1 in front of the given Rasa ports."""
 
     def __init__(self, port: int, rasa_ports: List[int], log: Path):
@@ -39,12 +39,9 @@ class Balancer:
         self.process = _start([haproxy(), "-db", "-f", str(BALANCER_CONFIG)], self.log, self.env)
         return self
 
-    def wait(self) -> None:
-        wait_for(f"{self.url}/", self.process, self.log)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            _stop(self.process)
+    @property
+    def health_url(self) -> str:
+        return f"{self.url}/"   # answered by an instance, so only once one is up
 
 
 class Cluster(NamedTuple):
