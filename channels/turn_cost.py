@@ -1,7 +1,7 @@
 """CPU per turn, split by where it goes: `make benchmark` only (README, "Speed").
 
 Installed by ``channels.server`` and ``channels.action_server`` only when ``TWITCH_TURN_COST`` names
-a file; `make serve` and the tests never load it. Each part below charges the process's CPU time
+a file (`make benchmark`); otherwise it does nothing. Each part below charges the process's CPU time
 (``time.process_time``: every thread, so the tracker store's database thread and TensorFlow's
 threads count) to itself, a part inside another to the inner one only. The benchmark measures it
 with one conversation at a time: with several at once, one turn's CPU would be charged to another
@@ -16,7 +16,7 @@ Each whole turn is also summed by its number in the conversation (the person's f
 compared with an early one.
 
 SIGUSR1 writes the sums so far to the file as JSON, then starts again from zero. Nothing about a
-message is kept: parts, turn numbers and seconds only.
+message is written: parts, turn numbers and seconds only.
 """
 import gc
 import importlib.abc
