@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
 POSTGRES_INITDB := $(firstword $(wildcard /usr/lib/postgresql/*/bin/initdb))
 
-.PHONY: install spacy train chat serve serve-scale databases test unit e2e scale validate story-test nlu-test eval eval-fresh benchmark clean FORCE
+.PHONY: install spacy train chat serve serve-scale databases balancer test unit e2e scale validate story-test nlu-test eval eval-fresh benchmark clean FORCE
 
 $(VENV)/.installed: requirements.txt constraints.txt
 	@python310=$$(scripts/find_python310.sh) || exit 1; \
@@ -34,10 +34,17 @@ $(WEBCHAT): webchat/package.json webchat/package-lock.json
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji
 
-# PostgreSQL and Redis for the scale-out tests (tests/databases.py starts them on 127.0.0.1).
+# PostgreSQL and Redis for several instances, and HAProxy to share the messages between them
+# (tests/databases.py and tests/cluster.py start them on 127.0.0.1; README, "Several instances").
+HAPROXY := $(firstword $(shell command -v haproxy 2>/dev/null) $(wildcard /usr/sbin/haproxy))
 databases:
-	@if [ -z "$(POSTGRES_INITDB)" ] || ! command -v redis-server >/dev/null; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server; \
+	@if [ -z "$(POSTGRES_INITDB)" ] || ! command -v redis-server >/dev/null || [ -z "$(HAPROXY)" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql redis-server haproxy; \
+	fi
+
+balancer:
+	@if [ -z "$(HAPROXY)" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; \
 	fi
 
 # Only the channels whose environment variables are set (docs/channels.md, "Chat channels").
@@ -77,8 +84,8 @@ chat: $(BOT)
 serve: $(BOT) $(WEBCHAT) $(ACTIVE_CREDENTIALS)
 	@scripts/serve.sh $(ACTIVE_CREDENTIALS)
 
-# One of several instances on PostgreSQL + Redis (docs/keeping-conversations.md, "Several instances").
-serve-scale: $(BOT) $(WEBCHAT) $(ACTIVE_CREDENTIALS)
+# Two instances behind HAProxy on PostgreSQL + Redis (docs/keeping-conversations.md, "Several instances").
+serve-scale: $(BOT) $(WEBCHAT) $(ACTIVE_CREDENTIALS) balancer
 	@SCALE=1 scripts/serve.sh $(ACTIVE_CREDENTIALS)
 
 unit: install $(SUSPICION)
@@ -87,7 +94,7 @@ unit: install $(SUSPICION)
 e2e: $(BOT) install $(CHROMIUM)
 	$(PY) -m pytest tests/e2e -q -p no:cacheprovider
 
-# Two Rasa instances on PostgreSQL + Redis.
+# Two Rasa instances behind HAProxy on PostgreSQL + Redis.
 scale: $(BOT) install databases
 	$(PY) -m pytest tests/scale -q -p no:cacheprovider
 
@@ -119,8 +126,9 @@ $(STOCK_BOT): $(VENV)/.installed
 	$(RASA) init --no-prompt --init-dir build/stock_bot >/dev/null
 	touch $@
 
-# Both bots side by side under the same load (docs/speed.md, "Speed"); BENCH_SECONDS per load (default 30).
-benchmark: $(BOT) $(STOCK_BOT)
+# The stock bot, one instance and the pair behind HAProxy under the same load, and the CPU of a turn
+# (docs/speed.md, "Speed"); BENCH_SECONDS per load (default 30).
+benchmark: $(BOT) $(STOCK_BOT) databases
 	$(PY) -m tests.eval.benchmark
 
 test: validate $(BOT) install $(CHROMIUM) databases

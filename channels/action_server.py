@@ -30,7 +30,7 @@ def _harden(create_app: Any) -> Any:
         from sanic import response
         from rasa_sdk.executor import ActionExecutor
 
-        from channels import logs
+        from channels import logs, turn_cost
 
         app = create_app(*args, **kwargs)
         token = os.environ.get("ACTION_SERVER_TOKEN") or None
@@ -70,6 +70,7 @@ def _harden(create_app: Any) -> Any:
             logs.install_filter()
 
         logs.install_filter()
+        turn_cost.install_action_server(app)  # only with TWITCH_TURN_COST set (`make benchmark`)
         _warm_up()
         return app
 
@@ -94,6 +95,9 @@ def _without_tensorflow() -> None:
 
 def main() -> None:
     _without_tensorflow()
+    from channels import turn_cost
+
+    turn_cost.start()  # before the actions are imported; only with TWITCH_TURN_COST set
     os.environ.setdefault("SANIC_HOST", os.environ.get("ACTION_SERVER_HOST", "127.0.0.1"))
     import rasa_sdk.endpoint
     from rasa_sdk.__main__ import main as sdk_main

@@ -53,10 +53,11 @@ def main() -> None:
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")  # before Rasa reads it
     if sys.argv[1:2] == ["shell"]:
         sys.argv[1:] = quiet_shell(sys.argv[1:])
-    from channels import guard, speed
+    from channels import guard, speed, turn_cost
 
     guard.install()
     speed.install()
+    turn_cost.install_rasa()  # only with TWITCH_TURN_COST set (`make benchmark`)
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

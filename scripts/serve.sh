@@ -5,8 +5,12 @@
 # keep serving. Ctrl-C stops all three.
 #
 #   SCALE=1            several-instance mode: PostgreSQL tracker store + Redis lock store from
-#                      endpoints.scale.yml (TRACKER_DB_* and REDIS_* variables; README)
-#   RASA_PORT=5005     another port for this Rasa instance (run several with SCALE=1);
+#                      endpoints.scale.yml (TRACKER_DB_* and REDIS_* variables; README), and two
+#                      Rasa instances (127.0.0.1, RASA_PORT+1 and +2) behind HAProxy on RASA_PORT
+#                      (haproxy.scale.cfg; BALANCER_HOST, default 127.0.0.1), one per core
+#   INSTANCES=1        with SCALE=1: one instance on RASA_PORT and no balancer (one per host,
+#                      behind a load balancer of your own)
+#   RASA_PORT=5005     another port for Rasa (or the balancer);
 #   ACTION_PORT=5055, WEB_PORT=8080 likewise; ENDPOINTS=file another endpoints file;
 #   LOG_DIR=logs       where the logs go
 #   WEB_ORIGIN=...     the web page's origin allowed by CORS (default http://localhost:8080)
@@ -65,9 +69,24 @@ cors=("$WEB_ORIGIN" "http://127.0.0.1:$WEB_PORT")
 if [ "${NO_ACTIONS:-0}" != 1 ]; then
   supervise actions .venv/bin/python -m channels.action_server --port "$ACTION_PORT" & pids+=($!)
 fi
-supervise "rasa-$RASA_PORT" .venv/bin/python -m channels.server run --model models/twitch_check.tar.gz \
-  --port "$RASA_PORT" --enable-api --auth-token "$RASA_TOKEN" --cors "${cors[@]}" \
-  --credentials "$credentials" --endpoints "$endpoints" & pids+=($!)
+rasa_instance() {   # port, then any further arguments for `rasa run`
+  local port=$1; shift
+  supervise "rasa-$port" .venv/bin/python -m channels.server run --model models/twitch_check.tar.gz \
+    --port "$port" --enable-api --auth-token "$RASA_TOKEN" --cors "${cors[@]}" \
+    --credentials "$credentials" --endpoints "$endpoints" "$@" & pids+=($!)
+}
+if [ "${SCALE:-0}" = 1 ] && [ "${INSTANCES:-2}" = 2 ]; then
+  haproxy=$(command -v haproxy || echo /usr/sbin/haproxy)
+  [ -x "$haproxy" ] || { echo "HAProxy is missing: run make balancer (apt-get install haproxy)" >&2; exit 1; }
+  # The instances listen on this machine only; people reach them through the balancer.
+  rasa_instance $((RASA_PORT + 1)) --interface 127.0.0.1
+  rasa_instance $((RASA_PORT + 2)) --interface 127.0.0.1
+  BALANCER_HOST=${BALANCER_HOST:-127.0.0.1} BALANCER_PORT=$RASA_PORT \
+    RASA_1=127.0.0.1:$((RASA_PORT + 1)) RASA_2=127.0.0.1:$((RASA_PORT + 2)) \
+    supervise balancer "$haproxy" -db -f haproxy.scale.cfg & pids+=($!)
+else
+  rasa_instance "$RASA_PORT"
+fi
 if [ "${NO_WEBCHAT:-0}" != 1 ]; then
   supervise webchat .venv/bin/python webchat/serve.py --host 0.0.0.0 --port "$WEB_PORT" & pids+=($!)
 fi

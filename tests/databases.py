@@ -21,6 +21,7 @@ from tests.servers import free_port
 class Database(NamedTuple):
     host: str
     port: int
+    pid: int = 0   # the server's main process, for `make benchmark`'s memory figures
 
 
 def _postgres_bin(name: str) -> str:
@@ -54,7 +55,7 @@ def running_postgres() -> Iterator[Database]:
     subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-l", str(log), "-o", options, "-w", "start"]),
                    check=True, stdout=subprocess.DEVNULL, timeout=120)
     try:
-        yield Database("127.0.0.1", port)
+        yield Database("127.0.0.1", port, int((data / "postmaster.pid").read_text().split()[0]))
     finally:
         subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]),
                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, timeout=120)
@@ -86,7 +87,7 @@ def running_redis() -> Iterator[Database]:
                 if process.poll() is not None:
                     raise RuntimeError((root / "redis.log").read_text())
                 time.sleep(0.1)
-        yield Database("127.0.0.1", port)
+        yield Database("127.0.0.1", port, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -73,7 +73,24 @@ def sqlite_endpoints(action_port: int, db: Path) -> str:
             f'tracker_store:\n  type: channels.trackers.RememberingSQLTrackerStore\n  dialect: "sqlite"\n  db: "{db}"\n')
 
 
-class ActionServer:
+class Server:
+    """A server process of a test run: waited for until `health_url` answers, then stopped."""
+    process: Optional[subprocess.Popen] = None
+    log: Path
+
+    @property
+    def health_url(self) -> str:
+        raise NotImplementedError
+
+    def wait(self) -> None:
+        wait_for(self.health_url, self.process, self.log)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop(self.process)
+
+
+class ActionServer(Server):
     """The action server (python -m channels.action_server) on a port of its own."""
 
     def __init__(self, port: int, log: Path, env: Optional[dict] = None):
@@ -84,15 +101,12 @@ class ActionServer:
                                "--port", str(self.port)], self.log, self.env)
         return self
 
-    def wait(self) -> None:
-        wait_for(f"http://127.0.0.1:{self.port}/health", self.process, self.log)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            _stop(self.process)
+    @property
+    def health_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/health"
 
 
-class RasaServer:
+class RasaServer(Server):
     """One Rasa instance (python -m channels.server run) on a port of its own."""
 
     def __init__(self, port: int, token: str, endpoints: Path, log: Path, cors: str = "*",
@@ -110,12 +124,9 @@ class RasaServer:
         ], self.log, self.env)
         return self
 
-    def wait(self) -> None:
-        wait_for(f"{self.url}/status?token={self.token}", self.process, self.log)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            _stop(self.process)
+    @property
+    def health_url(self) -> str:
+        return f"{self.url}/status?token={self.token}"
 
     def restart(self) -> None:
         self.stop()

@@ -1,4 +1,5 @@
-"""Two Rasa instances and one action server on PostgreSQL + Redis (endpoints.scale.yml).
+"""Two Rasa instances and one action server on PostgreSQL + Redis (endpoints.scale.yml), each
+instance spoken to directly (test_balancer.py goes through HAProxy).
 
 One conversation's turns go alternately and concurrently to both instances; one
 instance is killed and restarted mid-conversation. Checks what a person would
@@ -6,43 +7,9 @@ notice: the right triage at the end, every message answered once, nothing lost,
 duplicated or interleaved.
 """
 import concurrent.futures
-import secrets
 import uuid
 
-import pytest
-
-from tests.databases import running_postgres, running_redis
 from tests.eval.conversations import _call, say, slots
-from tests.servers import ROOT, ActionServer, Bot, RasaServer, free_port, server_env
-
-LOGS = ROOT / "test-results" / "scale-logs"
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    LOGS.mkdir(parents=True, exist_ok=True)
-    with running_postgres() as pg, running_redis() as redis:
-        action_port, token = free_port(), secrets.token_hex(16)
-        env = server_env(
-            ACTION_SERVER_URL=f"http://127.0.0.1:{action_port}/webhook",
-            TRACKER_DB_HOST=pg.host, TRACKER_DB_PORT=str(pg.port), TRACKER_DB_NAME="twitch_check",
-            TRACKER_DB_USER="postgres", TRACKER_DB_PASSWORD="unused-trust-auth",
-            TRACKER_DB_LOGIN_DB="postgres",
-            REDIS_HOST=redis.host, REDIS_PORT=str(redis.port), REDIS_PASSWORD="", REDIS_DB="1")
-        actions = ActionServer(action_port, LOGS / "actions.log", env).start()
-        instances = [RasaServer(free_port(), token, ROOT / "endpoints.scale.yml", LOGS / f"rasa-{n}.log",
-                                env=env) for n in "ab"]
-        try:
-            for server in instances:
-                server.start()
-            actions.wait()
-            for server in instances:
-                server.wait()
-            yield [Bot(s.url, token, action_port, s.port, 0, LOGS, actions, s) for s in instances]
-        finally:
-            for server in instances:
-                server.stop()
-            actions.stop()
 
 
 def user_events(bot, sender):
