@@ -108,6 +108,10 @@ def _is_digression(tracker: Tracker) -> bool:
     requested = tracker.get_slot("requested_slot")
     said = user_texts(tracker)
     previous = said[-2] if len(said) >= 2 else None
+    if previous is not None and previous.strip().lower() == text.strip().lower():
+        return False  # the same words twice in a row: the person means them as the answer
+    if requested == CONFIRM:
+        return only_asks(text)  # a safety question's reply is its answer, unless it only asks back
     if is_correction(text) and _corrected_topics(tracker):
         return True
     return is_digression(intent.get("name"), intent.get("confidence") or 0, text, requested, previous)

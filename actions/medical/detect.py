@@ -60,6 +60,8 @@ def _read_words(messages, verdicts: Dict[str, Optional[str]], kb: KnowledgeBase,
                 continue
             if mention.words in echoed and mention.status == "present":
                 continue  # "numbness? no, should there be?": the question's word said back
+            if kb.findings[mention.finding].not_in_questions and mention.words in _asked(said):
+                continue  # "do I really need an ambulance?" asks, it does not declare
             status = mention.status
             if status == "present":
                 found.add(mention.finding, said)
@@ -71,6 +73,11 @@ def _read_words(messages, verdicts: Dict[str, Optional[str]], kb: KnowledgeBase,
                 found.denied.add(mention.finding)
             elif status == "unknown":
                 found.unknown.add(mention.finding)
+
+
+def _asked(said: str) -> str:
+    """The message's questions, as normalised text."""
+    return " ".join(parse.normalise(part) for part, asks in _clauses(said) if asks)
 
 
 def _echoed_in_questions(said: str) -> Set[str]:
@@ -131,7 +138,8 @@ ECHO_WORDS = {"no", "not", "nope", "nah", "none", "never", "really", "any", "at"
 
 
 QUESTION_ECHO = ECHO_WORDS | {"what", "about", "do", "you", "mean", "by", "like", "as", "in", "any", "or", "and", "sorry",
-                              "wait", "huh", "eh", "which", "kind", "of", "how", "im", "not", "sure", "ok", "so"}
+                              "wait", "huh", "eh", "which", "kind", "of", "how", "im", "not", "sure", "ok", "so",
+                              "arm", "arms", "leg", "legs", "hand", "hands", "face", "foot", "feet", "my", "your"}
 
 
 def _echoes(clean: str, words: str, fillers=None) -> bool:
@@ -140,7 +148,7 @@ def _echoes(clean: str, words: str, fillers=None) -> bool:
     but the words and denials."""
     for clause in clean.split(" , "):
         if words in clause:
-            rest = clause.replace(words, " ").split()
+            rest = [w for w in clause.replace(words, " ").split() if w.isalnum()]
             return all(w in (fillers or ECHO_WORDS) for w in rest)
     return False
 

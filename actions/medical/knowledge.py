@@ -32,6 +32,7 @@ class Finding:
     applies_to: Optional[str] = None   # a Patient property that must hold (patient.py)
     from_patient: bool = False         # an age group, read from who the patient is
     when_passed: Optional[str] = None  # the finding it still shows when it came and went
+    not_in_questions: bool = False     # a question that mentions it does not show it
 
 
 @dataclass(frozen=True)

@@ -407,3 +407,20 @@ def test_a_general_answer_after_a_result_ends_with_the_persons_own_advice():
     assert len(said) == 2 and said[-1].startswith("For you") and "doctor within the next two weeks" in said[-1]
     _, before = run(ActionAnswerFaq(), make_tracker([user("how do i stop my eyelid twitching", "faq_how_to_stop")]))
     assert not any(s.startswith("For you") for s in before if s)
+
+
+def test_a_reply_to_a_safety_question_is_its_answer_even_with_correction_words():
+    """A reply with "actually" in it was taken for a correction of an earlier answer, and the
+    safety question came back for ever (blind set 4, first reading)."""
+    said = "I've actually stopped coffee because my heart races"
+    tracker = make_tracker([OPENING, user(said)], {**FROM_OPENING, "caffeine": said, "confirming": "palpitations"},
+                           requested="confirm")
+    slots, _ = run(ValidateTwitchForm(), tracker)
+    assert slots["confirmations"] == {"palpitations": said} and slots["confirm"] is None
+
+
+def test_the_same_words_twice_are_the_answer():
+    said = "sorry, actually 3 weeks"
+    tracker = make_tracker([OPENING, user(said), user(said)], {**FROM_OPENING, "duration": "3 weeks"}, requested="weakness")
+    slots, _ = run(ValidateTwitchForm(), tracker)
+    assert slots["weakness"] == said

@@ -258,7 +258,8 @@ def test_a_body_word_before_mate_is_not_someone_else():
     ("baby is floppy and twitching", "emergency"),
     ("type 1 diabetic, having a hypo, shaking and sweating", "urgent"),
     ("8 weeks pregnant with some spotting and leg cramps", "urgent"),
-    ("tension headache and a stiff neck", "urgent"),
+    # a headache with a stiff neck stays an emergency (meningitis), even if it is only tension: safety first
+    ("tension headache and a stiff neck", "emergency"),
 ])
 def test_the_second_reviews_families_get_their_level(said, level):
     assert assess({**CALM, "emergency_signs": "no"}, [said]).level == level, said
@@ -280,3 +281,14 @@ def test_stop_the_medicine_is_never_contradicted_by_keep_taking_it():
     advice = " ".join(assess({**CALM, "emergency_signs": "no", "medications": "metoclopramide"},
                              ["my neck keeps twisting to one side"]).advice).lower()
     assert "keep taking" not in advice
+
+
+@pytest.mark.parametrize("said", ["had 2 ibuprofen last night, calves twitching after the marathon",
+                                  "do I really need an ambulance? my eyelid twitches",
+                                  "arm weak how do you mean? my hand twitches"])
+def test_an_ordinary_dose_a_question_or_an_echo_is_not_an_emergency(said):
+    assert assess({**CALM, "emergency_signs": "no"}, [said]).level not in ("emergency", "urgent"), said
+
+
+def test_a_declaration_still_counts_when_it_is_not_a_question():
+    assert assess({**CALM, "emergency_signs": "no"}, ["call an ambulance, my dad has collapsed"]).level == "emergency"

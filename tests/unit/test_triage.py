@@ -48,7 +48,7 @@ RULE_CASES = {
     "swollen_calf": ({"anything_else": "my calf is swollen and red since the flight"}, ["calf twitching"]),
     "prolonged_cramp": ({}, ["calf cramp that won't let go, it's been 20 minutes"]),
     "post_surgery_tetany": ({"conditions": "had a thyroidectomy last week"}, ["my hands keep cramping"]),
-    "pregnancy_warning": ({"conditions": "34 weeks pregnant", "anything_else": "bad headache and flashing lights"},
+    "pregnancy_warning": ({"conditions": "34 weeks pregnant", "anything_else": "a bad headache since this morning"},
                           ["leg cramps"]),
     "alcohol_withdrawal": ({"alcohol": "I stopped drinking 2 days ago, I used to have a bottle of vodka a day"},
                            ["twitching all over and I've got the shakes"]),
@@ -79,8 +79,8 @@ RULE_CASES = {
     "infant_spasms": ({}, ["my 5 month old baby has spasms in clusters"]),
     "young_child": ({}, ["my 3 year old son's calf twitches"]),
     "claudication": ({}, ["my calf cramps when I walk and goes when I rest"]),
-    "stiff_neck_headache": ({}, ["tension headache and a stiff neck, legs twitchy"]),
     "pregnancy_bleeding": ({"pregnancy": "yes, 8 weeks"}, ["leg cramps and a bit of spotting today"]),
+    "severe_pre_eclampsia": ({"pregnancy": "34 weeks"}, ["leg twitching, a bad headache and flashing lights"]),
     "infant_floppy_or_breathing": ({}, ["baby is floppy and twitching"]),
 }
 
