@@ -117,7 +117,7 @@ eval: $(BOT)
 
 # The second blind set, kept out of the fixes: how the assistant does on people it has never met.
 eval-fresh: $(BOT)
-	$(PY) -m tests.eval.conversations --sets blind2 --out $(RESULTS)/eval-fresh
+	$(PY) -m tests.eval.conversations --sets blind2 blind3 blind4 --out $(RESULTS)/eval-fresh
 
 # The stock `rasa init` bot, made and trained once with this project's Rasa, to compare against.
 STOCK_BOT := build/stock_bot/.trained
