@@ -10,7 +10,7 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
 from .medical import text as parse
 from .medical.detect import detect
-from .medical.knowledge import CONFIRMED, TOPICS, WARNING_TOPICS, KnowledgeBase, load
+from .medical.knowledge import CONFIRMED, TOPICS, WARNING_TOPICS, KnowledgeBase, check_fits, load
 from .medical.suspect import pending
 from .medical.patient import Patient, read_patient
 from .medical.triage import triage
@@ -175,7 +175,7 @@ def safety_check(answers: Mapping[str, Optional[str]], notes: Sequence[str], evi
     present = set(evidence) | {f"place:{p}" for text in said for p in places(text)}
     done, concepts = _confirmed(answers), load().concepts["warning_signs"]
     for check in load().checks:
-        if not all(f in present for f in check.get("all", [])) or (check.get("any") and not present & set(check["any"])):
+        if not check_fits(check, present):
             continue
         for concept in check["asks"]:
             if concept not in done and not set(concepts[concept]["findings"]) & set(evidence):

@@ -13,7 +13,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence
 
 from .medical.assessment import TOP_CAUSES, UNPLACED_RULE, Assessment, explain_cause, quote, sources
-from .medical.knowledge import TOPICS, KnowledgeBase, load
+from .interview import places
+from .medical.knowledge import LEVELS, TOPICS, KnowledgeBase, check_fits, load
+from .medical.text import duration_days
+from .medical.triage import triage
 
 LEVEL_BADGES = {
     "emergency": "🔴 EMERGENCY",
@@ -58,6 +61,7 @@ class Card:
     while_waiting: List[str] = field(default_factory=list)     # emergency only
     reminder: str = ""
     sources: List[str] = field(default_factory=list)
+    kind: str = ""            # the kind of emergency, under the level line ("These can be signs of a stroke.")
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -75,6 +79,14 @@ WORRY = "About your worry"
 ROUTINE = ("see_doctor", "self_care")
 OUT_OF_HOURS = ("If one of these happens and your doctor's surgery is closed, call 111 or use NHS 111 "
                 "online (UK), or your local out-of-hours service.")
+
+
+# How soon, for a red flag of this complaint, by the level it would bring (checks.yml, concepts.yml `sooner`).
+RED_FLAG_LEAD = {
+    "emergency": "Call {number} or go to A&E if",
+    "urgent": "Get medical advice the same day (your doctor or 111) if",
+    "see_doctor": "See a doctor if",
+}
 
 
 def now_sentence(level: str, kb: Optional[KnowledgeBase] = None) -> str:
@@ -102,6 +114,35 @@ def _main_reason(assessment: Assessment) -> str:
     return "Nothing you told me points to a warning sign."
 
 
+def _kind(assessment: Assessment) -> str:
+    """The kind of emergency its rule names, for the first reason that names one."""
+    return next((rule.kind for rule in assessment.triage.reasons if rule.kind), "")
+
+
+def _places_said(assessment: Assessment) -> set:
+    return {f"place:{p}" for texts in assessment.evidence.values() for text in texts for p in places(text)}
+
+
+def red_flags(assessment: Assessment, kb: KnowledgeBase) -> List[str]:
+    """The warning signs of this complaint (the safety questions that fit it, checks.yml), each with
+    how soon to get help should it appear: the level the sign would bring, when more urgent than now.
+    A calf cramp: "Get medical advice the same day (your doctor or 111) if your calf or leg becomes
+    swollen, red, warm or tender." """
+    present = set(assessment.evidence) | _places_said(assessment)
+    concepts = kb.concepts["warning_signs"]
+    asked = [c for check_ in kb.checks if check_fits(check_, present) for c in check_["asks"]]
+    lines = []
+    for concept in dict.fromkeys(asked):
+        spec = concepts[concept]
+        if "sooner" not in spec or set(spec["findings"]) & present:
+            continue  # a sign already there is in the reasons, not a "sooner"
+        level = triage(present | {spec["findings"][0]}, kb).level
+        if LEVELS.index(level) < LEVELS.index(assessment.level):
+            lead = RED_FLAG_LEAD[level].format(number=emergency_numbers()[0])
+            lines.append(f"{lead} {spec['sooner']}.")
+    return lines
+
+
 def _always_shown(assessment: Assessment, kb: KnowledgeBase) -> List[str]:
     """An unplaced symptom is never left inside a closed section; nor is the answer to a worry."""
     also = []
@@ -126,7 +167,7 @@ def card(assessment: Assessment, kb: Optional[KnowledgeBase] = None) -> Card:
         sections.append(Section(CAUSES, [explain_cause(r, assessment.evidence, kb) for r in named]))
     if assessment.advice:
         sections.append(Section(TODO, list(assessment.advice)))
-    sooner = [*assessment.safety_net, *([OUT_OF_HOURS] if level in ROUTINE else [])]
+    sooner = [*red_flags(assessment, kb), *assessment.safety_net, *([OUT_OF_HOURS] if level in ROUTINE else [])]
     if sooner:
         sections.append(Section(SOONER, sooner))
     for cause_id in assessment.feared:
@@ -145,13 +186,15 @@ def card(assessment: Assessment, kb: Optional[KnowledgeBase] = None) -> Card:
         while_waiting=list(kb.advice["emergency_waiting"]["text"]) if emergency else [],
         reminder=kb.advice["disclaimer"].strip(),
         sources=sources(assessment, kb),
+        kind=_kind(assessment) if emergency else "",
     )
 
 
 def card_text(result: Card) -> str:
     """The card for chat channels and the terminal: short blocks with blank lines between them;
     the reasons and advice come with "Why?" and "What can I do now?"."""
-    blocks = [f"{result.badge}: {result.title}\n{result.now}", f"Main reason: {result.reason}"]
+    blocks = [f"{result.badge}: {result.title}\n" + (f"{result.kind}\n" if result.kind else "") + result.now,
+              f"Main reason: {result.reason}"]
     blocks += result.also
     if result.while_waiting:
         blocks.append("While you wait:\n" + "\n".join(f"• {line}" for line in result.while_waiting))
@@ -198,11 +241,41 @@ def own_words(said: Sequence[str], kb: KnowledgeBase) -> List[str]:
     return list(dict.fromkeys(kept))
 
 
+# Where, how long and how often: the rows a doctor asks first, from the answers or the person's words.
+DETAILS = ("location", "duration", "frequency")
+SPAN = re.compile(r"\b(?:(?:for|about|around|over|nearly|almost)\s+)*(?:\d+|a|an|one|two|three|four|five|six|"
+                  r"a few|a couple of|several|few)\s+(?:\w+\s+)?(?:minutes?|hours?|days?|weeks?|months?|years?)\b"
+                  r"(?:\s+ago|\s+now)?|\bsince\s+\w+(?:\s+\w+)?", re.I)
+HOW_OFTEN = re.compile(r"\b(?:every|each)\s+(?:\w+\s+)?(?:minute|hour|day|night|morning|evening|week)s?\b|"
+                       r"\b(?:\d+|once|twice|one|two|three|a few|several|many)\s+(?:times?\s+)?(?:a|an|per|each)\s+"
+                       r"(?:minute|hour|day|night|week)\b|\b(?:all the time|constantly|on and off|comes and goes|"
+                       r"every so often|now and then|nightly|daily|at night)\b", re.I)
+
+
+def _from_words(topic: str, said: Sequence[str]) -> Optional[str]:
+    """The place, how long or how often, as the person put it in their messages."""
+    if topic == "location":
+        named = list(dict.fromkeys(p for text in said for p in places(text)))
+        return ", ".join(named) or None
+    pattern = SPAN if topic == "duration" else HOW_OFTEN
+    found = [m.group(0) for text in said for m in [pattern.search(text)]
+             if m and (topic != "duration" or duration_days(text) is not None or m.group(0).lower().startswith("since"))]
+    return found[0] if found else None
+
+
+def _answer_rows(said: Sequence[str], answers: Mapping[str, Optional[str]], kb: KnowledgeBase) -> List[dict]:
+    """Where, how long and how often first (answered, or from their words), then the other answers."""
+    questions = kb.conversation["questions"]
+    rows = [{"question": questions[t]["label"], "answer": answers.get(t) or _from_words(t, said)} for t in DETAILS]
+    rows += [{"question": questions[t]["label"], "answer": answers[t]} for t in TOPICS
+             if t not in DETAILS and answers.get(t)]
+    return [row for row in rows if row["answer"]]
+
+
 def doctor_summary(result: Card, said: Sequence[str], answers: Mapping[str, Optional[str]],
                    kb: Optional[KnowledgeBase] = None, today: Optional[datetime.date] = None) -> dict:
     """What the person said in their words, their answers, the result, likely causes, sources; dated."""
     kb = kb or load()
-    questions = kb.conversation["questions"]
     causes = result.section(CAUSES)
     why = result.section(WHY)
     explained = causes.lines if causes else []
@@ -210,13 +283,13 @@ def doctor_summary(result: Card, said: Sequence[str], answers: Mapping[str, Opti
         "title": kb.conversation["summary"]["title"],
         "date": (today or datetime.date.today()).isoformat(),
         "said": own_words(said, kb),
-        "answers": [{"question": questions[t]["label"], "answer": answers[t]}
-                    for t in TOPICS if answers.get(t)],
+        "answers": _answer_rows(own_words(said, kb), answers, kb),
         "level": result.level, "badge": result.badge, "action": result.now,
         "reasons": why.lines if why else [],
         # each explanation opens with the cause's name and a colon (explain_cause)
         "causes": [{"name": name, "why": line[len(name) + 1:].strip()} for name, line in zip(result.causes, explained)],
         "advice": [*(result.section(TODO).lines if result.section(TODO) else [])],
+        "safety_net": [*(result.section(SOONER).lines if result.section(SOONER) else [])],
         "sources": result.sources,
         "reminder": result.reminder,
     }
@@ -233,6 +306,8 @@ def summary_text(summary: dict, kb: Optional[KnowledgeBase] = None) -> str:
                   + "\n".join(f"• {line}" for line in summary["reasons"]))
     if summary["causes"]:
         blocks.append(f"{words['causes']}:\n" + "\n".join(f"• {c['name']}" for c in summary["causes"]))
+    if summary.get("safety_net"):
+        blocks.append(f"{SOONER}:\n" + "\n".join(f"• {line}" for line in summary["safety_net"]))
     blocks.append(f"{words['sources']}: " + "; ".join(summary["sources"]) + ".\n" + SHORT_REMINDER)
     return "\n\n".join(blocks)
 

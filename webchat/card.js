@@ -172,6 +172,8 @@
       h("p", { className: "tc-badge" },
         hasIcon ? null : h("span", { "aria-hidden": "true" }, ICON[lvl] + " "), badge),
       h("h2", { className: "tc-title" }, text(card.title)),
+      // the kind of emergency its rule names ("These can be signs of a stroke."), under the level
+      text(card.kind) && h("p", { className: "tc-kind" }, text(card.kind)),
       action && h("p", { className: "tc-action" }, action),
       calls.length > 0 && Calls(id, calls),
       waiting.length > 0 && h("div", { className: "tc-waiting" },

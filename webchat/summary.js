@@ -95,6 +95,7 @@
       return li;
     }, "ol");
     section(root, "What I was advised to do", s.advice, function (t) { return el("li", null, str(t)); });
+    section(root, "Get help sooner if", s.safety_net, function (t) { return el("li", null, str(t)); });
     section(root, "Sources", s.sources, function (t) { return el("li", null, str(t)); });
     root.appendChild(el("p", "reminder", str(s.reminder) ||
       "This is general information, not a diagnosis."));

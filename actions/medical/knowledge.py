@@ -46,6 +46,7 @@ class Rule:
     none: List[str] = field(default_factory=list)
     advice: Optional[str] = None  # what to do for this sign, when the level's words are not enough
     stops_medicine: bool = False  # the guidance is to stop the medicine now: "keep taking it" is never said
+    kind: Optional[str] = None    # the kind of emergency, shown under the level ("These can be signs of a stroke.")
 
     def fires(self, present) -> bool:
         return (
@@ -176,12 +177,18 @@ def check(kb: KnowledgeBase) -> None:
     for group in ("warning_signs", "other"):
         for concept, spec in kb.concepts[group].items():
             problems += [f"concepts: {concept}: unknown finding {f}" for f in spec["findings"] if f not in kb.findings]
-            problems += [f"concepts: {concept}: unknown key {k}" for k in spec if k not in ("findings", "ask")]
+            problems += [f"concepts: {concept}: unknown key {k}" for k in spec if k not in ("findings", "ask", "sooner")]
             if group == "warning_signs" and "ask" not in spec:
                 problems.append(f"concepts: warning sign {concept} has no question (ask)")
     problems += _check_followups(kb)
     if problems:
         raise KnowledgeError("; ".join(problems))
+
+
+def check_fits(check_: dict, present) -> bool:
+    """Whether a safety question of checks.yml fits the complaint: all of `all` and one of `any`
+    (a finding or "place:calf") are present."""
+    return all(f in present for f in check_.get("all", [])) and (not check_.get("any") or bool(set(present) & set(check_["any"])))
 
 
 def _patient_class():

@@ -141,6 +141,8 @@ def test_emergency_card_calls_and_waiting_advice_then_no_wait_and_see(page, chat
     expect(card).to_be_visible()
     assert level_of(card) == "emergency", f"conversation: {all_texts(page)}"
     assert in_view(page, CARD)["visible"]
+    # the kind of emergency, right under the level (triage.yml `kind`)
+    expect(card.locator(".tc-title + .tc-kind")).to_have_text("These can be signs of a stroke.")
     # large call buttons that are real phone links
     calls = card.locator("a.tc-call[href^='tel:']")
     assert calls.count() >= 1
@@ -195,6 +197,11 @@ def test_summary_for_my_doctor_opens_a_printable_page(page, chat):
     text = summary.locator("body").inner_text()
     assert COMPLAINT in text, "the person's own words are missing"
     assert re.search(r"\b20\d\d\b", text), "the page is not dated"
+    # the rows a doctor asks first, and the safety net the person was given
+    rows = summary.locator("table th").all_inner_texts()
+    assert {"Where", "How long"} <= set(rows), f"no place or duration row: {rows}"
+    if level in ("see_doctor", "self_care"):
+        expect(summary.get_by_role("heading", name="Get help sooner if")).to_be_visible()
     expect(summary.locator(".result")).to_have_attribute("data-level", level)
     expect(summary.locator(".result")).to_contain_text(badge.split(" ", 1)[-1])
     expect(summary.get_by_text(re.compile("not a diagnosis", re.I)).first).to_be_visible()

@@ -134,3 +134,55 @@ def test_routine_results_say_where_to_turn_out_of_hours():
         assert sooner and any("111" in line and "out-of-hours" in line for line in sooner.lines)
     emergency = shown.card(assess(CALM, ["my face is drooping and my speech is slurred"]))
     assert not any("111" in line for s in emergency.sections for line in s.lines if s.title == shown.SOONER)
+
+
+@pytest.mark.parametrize("opening,kind", [
+    ("my face is drooping", "These can be signs of a stroke."),
+    ("my lips and tongue are swelling up", "This can be a severe allergic reaction."),
+    ("I have a rash that doesn't fade when I press a glass on it", "These can be signs of meningitis."),
+])
+def test_the_emergency_card_names_the_kind_of_emergency_under_the_level(opening, kind):
+    card = shown.card(assess(CALM, [opening]))
+    assert card.level == "emergency" and card.kind == kind
+    first_block = shown.card_text(card).split("\n\n")[0].split("\n")
+    assert first_block[0] == f"{card.badge}: {card.title}" and first_block[1] == kind
+
+
+def test_an_emergency_without_a_named_kind_and_a_routine_card_name_none():
+    assert shown.card(assess(CALM, ["I can't breathe properly"])).kind == ""
+    card = shown.card(assess({**CALM, "caffeine": "5 coffees"}, ["my eyelid keeps twitching"]))
+    assert card.kind == "" and "signs of" not in shown.card_text(card)
+
+
+def test_get_help_sooner_names_the_red_flags_of_this_complaint():
+    cramp = shown.card(assess({**CALM, "duration": "2 days"}, ["my calf cramps at night"]))
+    lines = cramp.section(shown.SOONER).lines
+    assert cramp.level in shown.ROUTINE
+    assert "Get medical advice the same day (your doctor or 111) if your calf or leg becomes swollen, red, warm or tender." in lines
+    assert lines[-1] == shown.OUT_OF_HOURS  # the out-of-hours line closes the section
+    eyelid = shown.card(assess({**CALM, "caffeine": "5 coffees"}, ["my eyelid keeps twitching"]))
+    assert not any("calf" in line for line in eyelid.section(shown.SOONER).lines)
+
+
+def test_a_red_flag_says_how_soon_by_the_level_it_would_bring():
+    back = shown.card(assess({**CALM, "duration": "3 days"}, ["my lower back hurts and my leg twitches"]))
+    lines = back.section(shown.SOONER).lines
+    assert "Call 999 or go to A&E if you lose control of your bladder or bowels, or cannot pee." in lines
+    assert any(line.startswith("Call 999") and "around your bottom" in line for line in lines)
+
+
+def test_the_summary_has_place_duration_frequency_rows_and_the_safety_net():
+    said = ["my calves cramp every night for about 3 weeks", "no"]
+    summary = shown.doctor_summary(shown.card(assess(CALM, said)), said, CALM)
+    rows = {row["question"]: row["answer"] for row in summary["answers"]}
+    assert rows["Where"] == "calf" and rows["How long"] == "for about 3 weeks" and rows["How often"] == "every night"
+    assert [row["question"] for row in summary["answers"]][:3] == ["Where", "How long", "How often"]
+    text = shown.summary_text(summary)
+    assert f"{shown.SOONER}:" in text and "swollen, red, warm or tender" in text and "111" in text
+
+
+def test_the_summary_prefers_the_answer_to_the_persons_words():
+    said = ["my left eyelid has been twitching since Monday, a few times a day"]
+    answers = {**CALM, "frequency": "all day long", "location": "left upper eyelid"}
+    rows = {r["question"]: r["answer"] for r in shown.doctor_summary(shown.card(assess(answers, said)), said, answers)["answers"]}
+    assert rows["Where"] == "left upper eyelid" and rows["How often"] == "all day long" and rows["How long"] == "since Monday"
