@@ -2,6 +2,7 @@
 conversation is really gone, the failure otherwise, whatever the channel (the web chat's
 messages go out as they come, so "Done" used to be shown before a deletion that then failed)."""
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 from rasa.core.tracker_store import InMemoryTrackerStore
@@ -11,6 +12,13 @@ from rasa.shared.core.events import UserUttered
 
 from actions.privacy import DELETED
 from channels import guard, safety_net
+
+
+def run_apart(coroutine):
+    """Runs a coroutine in its own thread: after the browser tests an event loop may already be
+    running in this one, and asyncio.run() refuses to nest."""
+    with ThreadPoolExecutor(1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
 
 
 class LiveChannel:
@@ -41,7 +49,7 @@ class BrokenStore(InMemoryTrackerStore):
 def forget(store, channel, sender="web:" + "a" * 32):
     processor = SimpleNamespace(tracker_store=store)
     message = SimpleNamespace(output_channel=channel, sender_id=sender)
-    asyncio.run(guard._forget(processor, message, sender, [{"recipient_id": sender, "text": DELETED}]))
+    run_apart(guard._forget(processor, message, sender, [{"recipient_id": sender, "text": DELETED}]))
 
 
 def test_a_failed_deletion_is_said_and_never_done():
@@ -54,7 +62,7 @@ def test_a_failed_deletion_is_said_and_never_done():
 def test_done_goes_out_after_the_deletion_and_the_browser_is_told():
     store = InMemoryTrackerStore(Domain.empty())
     sender = "web:" + "b" * 32
-    asyncio.run(store.save(DialogueStateTracker.from_events(sender, [UserUttered("my calf twitches")])))
+    run_apart(store.save(DialogueStateTracker.from_events(sender, [UserUttered("my calf twitches")])))
     channel = LiveChannel()
     forget(store, channel, sender)
     assert sender not in store.store
