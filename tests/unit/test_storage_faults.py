@@ -1,6 +1,6 @@
 """A turn is saved, or the person is told and nothing is lost (channels/trackers.py), with the
-faults made for real: another process holding SQLite's exclusive lock, the database file
-deleted, the store restarted after each."""
+faults made for real: another process holding SQLite's exclusive lock, a full small filesystem,
+the database file deleted, the store restarted after each."""
 import asyncio
 import os
 import subprocess
@@ -141,3 +141,62 @@ def test_a_deleted_conversation_leaves_no_trace_in_the_database_files(tmp_path):
     on_disk = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("c.db"))
     assert secret.encode() not in on_disk
     assert run(_store(db).retrieve("eli")) is not None
+
+
+class SmallDisk:
+    """A 2 MB tmpfs mounted for the test, that `fill` leaves with no free byte and `free` empties."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.filler = directory / "filler"
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(directory)],
+                                 capture_output=True, text=True)
+        if mounted.returncode != 0:
+            pytest.skip(f"cannot mount a small tmpfs for the full-disk fault: {mounted.stderr.strip()}")
+
+    def fill(self):
+        fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT)
+        try:
+            while os.write(fd, b"\0" * 4096):
+                pass
+        except OSError:  # ENOSPC: the disk is full
+            pass
+        finally:
+            os.close(fd)
+
+    def free(self):
+        self.filler.unlink()
+
+    def unmount(self):
+        subprocess.run(["umount", "-l", str(self.directory)], check=False)
+
+
+def test_a_turn_not_saved_on_a_full_disk_is_told_kept_and_written_once_there_is_space(tmp_path):
+    disk_dir = tmp_path / "disk"
+    disk_dir.mkdir()
+    disk = SmallDisk(disk_dir)
+    try:
+        db = disk_dir / "c.db"
+        store = _store(db)
+
+        async def scenario():
+            await _turn(store, "fay", "my calf twitches")
+            disk.fill()
+            await _turn(store, "fay", "I can't swallow and my speech is slurred", level="emergency")
+            told = store.take_not_saved("fay")
+            later = await _turn(store, "fay", "no")  # the next answer, the disk still full
+            store.take_not_saved("fay")
+            disk.free()
+            await _turn(store, "fay", "no")  # space again: the backlog is written with this turn
+            return told, later.get_slot("triage_level"), store.take_not_saved("fay")
+
+        told, kept_level, told_again = run(scenario())
+        assert told, "the person is told the turn could not be saved"
+        assert kept_level == "emergency", "a later answer cannot lower the level"
+        assert not told_again, "once there is space the turn is saved"
+        restarted = run(_store(db).retrieve("fay"))
+        said = [e.text for e in restarted.events if isinstance(e, UserUttered)]
+        assert said == ["my calf twitches", "I can't swallow and my speech is slurred", "no", "no"]
+        assert restarted.get_slot("triage_level") == "emergency", "after a restart too"
+    finally:
+        disk.unmount()
