@@ -199,9 +199,11 @@ class RememberingSQLTrackerStore(SQLTrackerStore):
                 self._kept.popitem(last=False)  # the conversation idle the longest
 
     def _keep_unsaved(self, tracker: DialogueStateTracker, stored: Optional[int], error: Exception) -> None:
+        # The driver's own error only: SQLAlchemy's text holds the statement and its values, and so
+        # could hold what the person wrote ("no message text in logs").
         logger.error("Could not save a conversation after %d tries (%s: %s); it is kept in memory "
                      "and written with its next turn.", self.tries, type(error).__name__,
-                     str(error)[:200])
+                     str(getattr(error, "orig", None) or type(error).__name__)[:200])
         self._unsaved[tracker.sender_id] = (tracker, stored)
         self._not_saved.add(tracker.sender_id)
 

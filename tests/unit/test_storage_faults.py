@@ -200,3 +200,18 @@ def test_a_turn_not_saved_on_a_full_disk_is_told_kept_and_written_once_there_is_
         assert restarted.get_slot("triage_level") == "emergency", "after a restart too"
     finally:
         disk.unmount()
+
+
+def test_a_failed_save_never_logs_what_the_person_wrote(caplog):
+    """SQLAlchemy's error text carries the statement's values; only the driver's error is logged."""
+    import logging
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from sqlalchemy.exc import OperationalError
+    words = "my secret words about my swallowing"
+    error = OperationalError("INSERT INTO events VALUES (?)", (words,), Exception("database or disk is full"))
+    tracker = DialogueStateTracker.from_events("s1", [UserUttered(words)])
+    store = RememberingSQLTrackerStore.__new__(RememberingSQLTrackerStore)
+    store.tries, store._unsaved, store._not_saved = 3, {}, set()
+    with caplog.at_level(logging.ERROR):
+        store._keep_unsaved(tracker, None, error)
+    assert "disk is full" in caplog.text and words not in caplog.text
