@@ -22,6 +22,7 @@ class Database(NamedTuple):
     host: str
     port: int
     pid: int = 0   # the server's main process, for `make benchmark`'s memory figures
+    data: str = ""  # PostgreSQL's data directory, to stop and start it again (postgres_stopped)
 
 
 def _postgres_bin(name: str) -> str:
@@ -41,9 +42,8 @@ def _as_postgres(args):
 @contextlib.contextmanager
 def running_postgres() -> Iterator[Database]:
     """A throw-away PostgreSQL cluster with trust authentication on 127.0.0.1 only."""
-    initdb, pg_ctl = _postgres_bin("initdb"), _postgres_bin("pg_ctl")
     root = Path(tempfile.mkdtemp(prefix="twitch-pg-"))
-    data, log = root / "data", root / "postgres.log"
+    data, initdb = root / "data", _postgres_bin("initdb")
     if os.geteuid() == 0:
         user = pwd.getpwnam("postgres")
         os.chown(root, user.pw_uid, user.pw_gid)
@@ -51,15 +51,38 @@ def running_postgres() -> Iterator[Database]:
     subprocess.run(_as_postgres([initdb, "-D", str(data), "-U", "postgres", "--auth=trust",
                                  "--no-sync", "-E", "UTF8"]),
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, timeout=120)
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60"
-    subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-l", str(log), "-o", options, "-w", "start"]),
-                   check=True, stdout=subprocess.DEVNULL, timeout=120)
+    database = Database("127.0.0.1", port, data=str(data))
+    _start_postgres(database)
     try:
-        yield Database("127.0.0.1", port, int((data / "postmaster.pid").read_text().split()[0]))
+        yield database._replace(pid=int((data / "postmaster.pid").read_text().split()[0]))
     finally:
-        subprocess.run(_as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"]),
-                       stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, timeout=120)
+        _stop_postgres(database)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _start_postgres(database: Database) -> None:
+    data = Path(database.data)
+    options = (f"-p {database.port} -k {data.parent} -c listen_addresses=127.0.0.1 -c fsync=off "
+               "-c max_connections=60")
+    subprocess.run(_as_postgres([_postgres_bin("pg_ctl"), "-D", str(data), "-l", str(data.parent / "postgres.log"),
+                                 "-o", options, "-w", "start"]),
+                   check=True, stdout=subprocess.DEVNULL, timeout=120)
+
+
+def _stop_postgres(database: Database) -> None:
+    """Stopped at once, as a crash would (no waiting for clients to leave)."""
+    subprocess.run(_as_postgres([_postgres_bin("pg_ctl"), "-D", database.data, "-m", "immediate", "-w", "stop"]),
+                   stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, timeout=120)
+
+
+@contextlib.contextmanager
+def postgres_stopped(database: Database) -> Iterator[None]:
+    """PostgreSQL down (stopped as by a crash) inside the block, up again with the same settings after."""
+    _stop_postgres(database)
+    try:
+        yield
+    finally:
+        _start_postgres(database)
 
 
 @contextlib.contextmanager

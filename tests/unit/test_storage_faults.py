@@ -32,6 +32,36 @@ async def _turn(store, sender, text, level=None):
     return tracker
 
 
+WARNING_SIGN = "I can't swallow and my speech is slurred"
+
+
+def told_kept_and_written_later(store, sender, fault, repair):
+    """A turn, then the fault; a warning sign and a "no" under it; the repair and a last "no".
+    Returns (told the sign was not saved, the level after the "no", told after the repair)."""
+
+    async def scenario():
+        await _turn(store, sender, "my calf twitches")
+        fault()
+        await _turn(store, sender, WARNING_SIGN, level="emergency")
+        told = store.take_not_saved(sender)
+        later = await _turn(store, sender, "no")  # the next answer, the fault still there
+        store.take_not_saved(sender)
+        repair()
+        await _turn(store, sender, "no")  # the backlog is written with this turn
+        return told, later.get_slot("triage_level"), store.take_not_saved(sender)
+
+    told, kept_level, told_after = run(scenario())
+    assert told, "the person is told the turn could not be saved"
+    assert kept_level == "emergency", "a later answer cannot lower the level"
+    assert not told_after, "once the fault is gone the turn is saved"
+
+
+def assert_all_written(restarted):
+    said = [e.text for e in restarted.events if isinstance(e, UserUttered)]
+    assert said == ["my calf twitches", WARNING_SIGN, "no", "no"]
+    assert restarted.get_slot("triage_level") == "emergency", "after a restart too"
+
+
 class HeldLock:
     """Another process holding BEGIN EXCLUSIVE on the database, as the red team did."""
 
@@ -50,28 +80,14 @@ class HeldLock:
 
 def test_a_turn_not_saved_under_a_held_lock_is_told_kept_and_written_later(tmp_path):
     db = tmp_path / "c.db"
-    store = _store(db)
-
-    async def scenario():
-        await _turn(store, "ann", "my calf twitches")
-        lock = HeldLock(db)
-        try:
-            await _turn(store, "ann", "I can't swallow and my speech is slurred", level="emergency")
-            told = store.take_not_saved("ann")
-            later = await _turn(store, "ann", "no")  # the next answer, still under the lock
-        finally:
+    locks = []
+    try:
+        told_kept_and_written_later(_store(db), "ann", lambda: locks.append(HeldLock(db)),
+                                    lambda: locks.pop().release())
+    finally:
+        for lock in locks:
             lock.release()
-        kept_level = later.get_slot("triage_level")
-        await _turn(store, "ann", "no")  # the lock is gone: the backlog is written with this turn
-        return told, kept_level
-
-    told, kept_level = run(scenario())
-    assert told, "the person is told the turn could not be saved"
-    assert kept_level == "emergency", "a later answer cannot lower the level"
-    restarted = run(_store(db).retrieve("ann"))
-    said = [e.text for e in restarted.events if isinstance(e, UserUttered)]
-    assert said == ["my calf twitches", "I can't swallow and my speech is slurred", "no", "no"]
-    assert restarted.get_slot("triage_level") == "emergency", "after a restart too"
+    assert_all_written(run(_store(db).retrieve("ann")))
 
 
 def test_a_held_lock_never_blocks_the_event_loop(tmp_path):
@@ -172,32 +188,12 @@ class SmallDisk:
 
 
 def test_a_turn_not_saved_on_a_full_disk_is_told_kept_and_written_once_there_is_space(tmp_path):
-    disk_dir = tmp_path / "disk"
-    disk_dir.mkdir()
-    disk = SmallDisk(disk_dir)
+    (tmp_path / "disk").mkdir()
+    disk = SmallDisk(tmp_path / "disk")
     try:
-        db = disk_dir / "c.db"
-        store = _store(db)
-
-        async def scenario():
-            await _turn(store, "fay", "my calf twitches")
-            disk.fill()
-            await _turn(store, "fay", "I can't swallow and my speech is slurred", level="emergency")
-            told = store.take_not_saved("fay")
-            later = await _turn(store, "fay", "no")  # the next answer, the disk still full
-            store.take_not_saved("fay")
-            disk.free()
-            await _turn(store, "fay", "no")  # space again: the backlog is written with this turn
-            return told, later.get_slot("triage_level"), store.take_not_saved("fay")
-
-        told, kept_level, told_again = run(scenario())
-        assert told, "the person is told the turn could not be saved"
-        assert kept_level == "emergency", "a later answer cannot lower the level"
-        assert not told_again, "once there is space the turn is saved"
-        restarted = run(_store(db).retrieve("fay"))
-        said = [e.text for e in restarted.events if isinstance(e, UserUttered)]
-        assert said == ["my calf twitches", "I can't swallow and my speech is slurred", "no", "no"]
-        assert restarted.get_slot("triage_level") == "emergency", "after a restart too"
+        db = disk.directory / "c.db"
+        told_kept_and_written_later(_store(db), "fay", disk.fill, disk.free)
+        assert_all_written(run(_store(db).retrieve("fay")))
     finally:
         disk.unmount()
 
