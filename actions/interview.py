@@ -83,8 +83,9 @@ def understood(topic: str, said: str) -> bool:
 
 
 def _interview_over(found) -> bool:
-    """A warning sign ends the interview at once: urgent or emergency advice comes first."""
-    return triage(found).level in ("emergency", "urgent")
+    """An emergency ends the interview at once: the advice comes first. (Urgent asks the warning
+    signs still unasked, which could make it an emergency, then advises.)"""
+    return triage(found).level == "emergency"
 
 
 def topics_answered_by(message: str, loose: bool = False, kb: Optional[KnowledgeBase] = None) -> Dict[str, str]:
@@ -146,7 +147,12 @@ def _plan(answers: Mapping[str, Optional[str]], notes: Sequence[str], asked: Seq
     found = set(evidence)
     if _interview_over(found):
         return []
-    topics = _plan_topics(answers, asked, found, stopping, notes, kb)
+    if triage(found).level == "urgent":
+        # Urgent already: only what could make it an emergency is still worth asking (a slurred
+        # word after a clumsy hand), never the lifestyle questions.
+        topics = [t for t in QUESTION_ORDER if t in WARNING_TOPICS]
+    else:
+        topics = _plan_topics(answers, asked, found, stopping, notes, kb)
     if suspicion(answers, notes, evidence):
         return [CONFIRM] + topics
     if safety_check(answers, notes, evidence):

@@ -72,8 +72,14 @@ def test_an_answer_is_kept_and_the_next_question_follows():
     assert slots["requested_slot"] == "numbness"
 
 
-def test_a_warning_sign_mid_interview_ends_it():
+def test_an_urgent_sign_mid_interview_leaves_only_the_warning_questions():
     tracker = make_tracker([OPENING, user("yes, my hand has gone numb too")], requested="numbness")
+    slots, _ = run(ValidateTwitchForm(), tracker)
+    assert slots["requested_slot"] in ("weakness", "bulbar", "wasting")
+
+
+def test_an_emergency_sign_mid_interview_ends_it():
+    tracker = make_tracker([OPENING, user("yes, and my speech went slurred an hour ago")], requested="numbness")
     slots, _ = run(ValidateTwitchForm(), tracker)
     assert slots["requested_slot"] is None
 

@@ -20,8 +20,12 @@ def test_warning_signs_are_asked_before_lifestyle():
     assert remaining.index("bulbar") < remaining.index("sleep")
 
 
-def test_a_warning_sign_ends_the_interview():
+def test_an_urgent_sign_leaves_only_the_warning_questions_and_an_emergency_ends_it():
     answers = {**empty_answers(), "location": "hand", "weakness": "yes I can't grip"}
+    # urgent: only what could make it an emergency is still asked (a slurred word after a weak hand)
+    assert set(plan(answers, [])) <= {"emergency_signs", "weakness", "numbness", "wasting", "bulbar"}
+    assert next_topic(answers, []) == "emergency_signs"
+    answers["bulbar"] = "yes my speech went slurred an hour ago"
     assert plan(answers, []) == [] and next_topic(answers, []) is None
 
 

@@ -1,5 +1,4 @@
 """Simulated people from the vignette file: what they say when asked about a topic."""
-import re
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -38,19 +37,17 @@ def answer(vignette: dict, topic: str, confirming: Optional[str] = None) -> str:
 
 
 def _about_the_sign(vignette: dict, facts: dict, concept: str) -> str:
-    """Asked about one warning sign, a person says what they said of it: a fact or the opening that
-    the lexicon reads as that sign; the words the learned layer heard it in, said again without
-    their "yes" or "no" (a scripted person cannot tell what their own lay words meant); "no" when
-    nothing they said speaks of it, the convention for a warning sign that is not listed."""
+    """Asked about one warning sign, a person says what they said of it (a fact or the opening that
+    the lexicon reads as that sign), and "no" when none does: the convention for a warning sign
+    that is not listed. (A scripted person cannot tell what their own lay words meant, so the
+    learned layer's questions are measured on the held-out corpus and by the panels instead.)"""
     from actions.medical.reader import read
-    from actions.medical.suspect import suspected
     findings = set(load().concepts["warning_signs"][concept]["findings"])
     said = [*(str(v) for v in facts.values()), vignette["opening"]]
     read_as_it = [s for s in said if findings & {m.finding for m in read(s).mentions}]
     if read_as_it:
         return read_as_it[0]
-    heard_in = [s for s in said if concept in suspected(s)]
-    return re.sub(r"^\W*(yes|yeah|yep|no|nope|nah)\b\W*", "", heard_in[0], flags=re.I) or "not sure" if heard_in else "no"
+    return "no"
 
 
 def all_answers(vignette: dict) -> Dict[str, str]:
