@@ -191,8 +191,9 @@ def safety_check(answers: Mapping[str, Optional[str]], notes: Sequence[str], evi
 
 def next_confirmation(answers: Mapping[str, Optional[str]], notes: Sequence[str]) -> Tuple[Optional[str], Optional[str]]:
     """(concept, the person's words or None) for the `confirm` question to ask now."""
-    heard = suspicion(answers, notes)
-    return heard if heard else (safety_check(answers, notes), None)
+    evidence = detect(answers, notes)  # read once for both
+    heard = suspicion(answers, notes, evidence)
+    return heard if heard else (safety_check(answers, notes, evidence), None)
 
 
 def _plan_topics(answers, asked, found, stopping, notes, kb) -> List[str]:
